@@ -1,0 +1,52 @@
+# readiness: two commands for a newcomer.
+#   make run    set everything up, load demo data, serve http://127.0.0.1:5000
+#   make test   set everything up and run all the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(BIN)/flask --app readiness
+
+.PHONY: run test setup system lint bench check schema clean
+
+run: setup
+	$(FLASK) check
+	$(FLASK) init-db
+	$(FLASK) demo
+	@echo "readiness is starting at http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: system $(STAMP)
+
+system:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "readiness needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
+	@scripts/check-system.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || \
+		{ echo "Python's venv module is missing (Debian: apt-get install python3-venv)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python scripts/check_weasyprint.py
+	@touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check readiness tests bench scripts
+	$(BIN)/ruff format --check readiness tests bench scripts
+
+check: setup
+	$(FLASK) check
+
+schema: setup
+	$(FLASK) export-schema
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

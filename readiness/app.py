@@ -1,0 +1,97 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from readiness.cli import register_commands
+from readiness.config import (
+    PROJECT_ROOT,
+    apply_production_defaults,
+    default_config,
+    ensure_secret_key,
+    environment_overrides,
+)
+from readiness.core.definitions import DefinitionSet, require_definitions
+from readiness.core.scoring import Scorer
+from readiness.extensions import csrf, db, login_manager
+from readiness.web import auth, errors, intern, pages, security
+from readiness.web.i18n import LOCALES, display_answer, display_value, select_locale, translate
+
+
+class ReadinessState:
+    """What the app loads once at start: the checked definitions and a scorer for each."""
+
+    def __init__(self, definitions: DefinitionSet) -> None:
+        self.definitions = definitions
+        self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, instance file, ``READINESS_*`` environment, then ``config``.
+
+    Refuses to start (raises :class:`~readiness.core.errors.DefinitionError`)
+    when a questionnaire or rules file is invalid.
+    """
+    app = Flask(
+        "readiness",
+        root_path=str(PROJECT_ROOT / "readiness"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance = Path(app.instance_path)
+    app.config.from_mapping(default_config(instance))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(environment_overrides())
+    app.config.from_mapping(config or {})
+    ensure_secret_key(app.config, instance)
+    apply_production_defaults(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance.mkdir(parents=True, exist_ok=True)
+    definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
+    app.extensions["readiness"] = ReadinessState(definitions)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    register_commands(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(intern.bp)
+    errors.register(app)
+    security.register(app)
+    app.jinja_env.globals.update(
+        t=translate,
+        select_locale=select_locale,
+        locales=LOCALES,
+        display_answer=display_answer,
+        display_value=display_value,
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL and a busy timeout so concurrent interns do not hit 'database is locked'."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,136 @@
+"""Command-line tools: ``flask --app readiness check|score|export-schema|init-db|demo``.
+
+``check``, ``score`` and ``export-schema`` are registered as Flask plugin
+commands (``flask.commands`` entry points), so they run without building the
+app: ``check`` must work precisely when the app refuses to start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from readiness.config import PROJECT_ROOT
+from readiness.core.answers import check_answers
+from readiness.core.definitions import load_definitions
+from readiness.core.errors import IssueList
+from readiness.core.model import Questionnaire, RuleSet
+from readiness.core.scoring import Scorer
+from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
+from readiness.demo import demo_command, init_db_command
+
+
+def default_questionnaire_dir() -> Path:
+    return Path(os.environ.get("READINESS_QUESTIONNAIRE_DIR", PROJECT_ROOT / "questionnaires"))
+
+
+@click.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+def check_command(folder: Path | None) -> None:
+    """Validate every questionnaire and rules file under FOLDER (default: questionnaires/)."""
+    folder = folder or default_questionnaire_dir()
+    definitions, issues = load_definitions(folder)
+    for issue in issues.sorted():
+        click.echo(str(issue), err=issue.severity == "error")
+    errors = len(issues.errors)
+    if definitions is None:
+        click.echo(f"{errors} error(s), {len(issues.warnings)} warning(s) in {folder}", err=True)
+        sys.exit(1)
+    for definition in definitions.definitions.values():
+        q, r = definition.questionnaire, definition.rules
+        click.echo(
+            f"ok: {definition.questionnaire_source.path} — questionnaire '{q.id}' "
+            f"v{q.version}: {len(q.pages)} pages, {len(definition.questions)} questions"
+        )
+        click.echo(
+            f"ok: {definition.rules_source.path} — rules '{r.id}' v{r.version}: "
+            f"{len(r.dimensions)} dimensions, {len(r.rules)} rules, {len(r.bands)} bands"
+        )
+    click.echo(f"0 errors, {len(issues.warnings)} warning(s)")
+
+
+@click.command("score")
+@click.argument("answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--questionnaire", "questionnaire_id", help="Questionnaire id (default: the first).")
+@click.option("--as-of", "as_of", help="Date to score on, YYYY-MM-DD (default: today).")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), help="Definitions folder.")
+def score_command(
+    answers_file: Path, questionnaire_id: str | None, as_of: str | None, folder: Path | None
+) -> None:
+    """Print scores, bands and contributions for a YAML file of answers, as JSON."""
+    definitions, issues = load_definitions(folder or default_questionnaire_dir())
+    if definitions is None:
+        for issue in issues.sorted():
+            click.echo(str(issue), err=True)
+        sys.exit(1)
+    definition = definitions.get(questionnaire_id) if questionnaire_id else definitions.default
+    if definition is None:
+        raise click.BadParameter(
+            f"no questionnaire '{questionnaire_id}'", param_hint="--questionnaire"
+        )
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as exc:
+        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
+    answers = _read_answers(answers_file)
+    clean, problems = check_answers(definition, answers.data)
+    if problems:
+        for question_id, problem in problems.items():
+            click.echo(
+                f"{answers.locate((question_id,), key=True)}: ANSWER: '{question_id}' {problem}",
+                err=True,
+            )
+        sys.exit(1)
+    card = Scorer(definition).score(clean, day)
+    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _read_answers(path: Path) -> YamlDocument:
+    issues = IssueList()
+    text = decode_definition_bytes(path.read_bytes(), str(path), issues)
+    document = read_yaml_text(text, str(path), issues) if text is not None else None
+    if issues.errors or document is None or not isinstance(document.data, dict):
+        for issue in issues.sorted():
+            click.echo(str(issue), err=True)
+        if document is not None and not isinstance(document.data, dict):
+            click.echo(f"{path}:1:1: ANSWER: the file must map question ids to answers", err=True)
+        sys.exit(1)
+    return document
+
+
+@click.command("export-schema")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "docs" / "schema",
+    show_default=True,
+)
+def export_schema_command(out: Path) -> None:
+    """Write the JSON Schema of the questionnaire and rules formats."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in schema_documents().items():
+        (out / name).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out / name}")
+
+
+def schema_documents() -> dict[str, str]:
+    """The JSON Schema files, by file name."""
+    return {
+        f"{name}.schema.json": json.dumps(
+            model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False
+        )
+        + "\n"
+        for name, model in (("questionnaire", Questionnaire), ("rules", RuleSet))
+    }
+
+
+def register_commands(app: Flask) -> None:
+    """Commands that need the app and its database."""
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(demo_command)

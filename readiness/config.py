@@ -1,0 +1,101 @@
+"""Configuration: safe defaults, then the instance file, then environment variables.
+
+Environment variables are ``READINESS_*`` (``READINESS_SECRET_KEY``) plus the
+conventional ``DATABASE_URL``. Bad values stop the app with a message that
+names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or wrong; the message says which and how to fix it."""
+
+
+def default_config(instance_path: Path) -> dict[str, Any]:
+    """Defaults that are safe for a single machine with SQLite."""
+    return {
+        "READINESS_ENV": "development",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'readiness.db'}",
+        "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_PARTS": 500,
+        # CSRF tokens live as long as the session, so a long break never discards a page.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+_ENV_CASTS: dict[str, type] = {"MAX_CONTENT_LENGTH": int, "MAX_FORM_PARTS": int}
+
+
+def environment_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read ``READINESS_*`` and ``DATABASE_URL`` from the environment."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith("READINESS_"):
+            continue
+        key = name.removeprefix("READINESS_")
+        if key == "ENV":
+            key = "READINESS_ENV"
+        cast = _ENV_CASTS.get(key, str)
+        try:
+            values[key] = cast(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from exc
+    if environ.get("DATABASE_URL"):
+        values["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(environ["DATABASE_URL"])
+    return values
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spelling and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def ensure_secret_key(config: dict[str, Any], instance_path: Path) -> None:
+    """Require a secret key in production; in development keep a generated one on disk."""
+    if config.get("SECRET_KEY"):
+        if len(str(config["SECRET_KEY"])) < 16:
+            raise ConfigError(
+                "READINESS_SECRET_KEY is too short: use at least 32 random characters"
+            )
+        return
+    if config.get("READINESS_ENV") == "production":
+        raise ConfigError(
+            "READINESS_SECRET_KEY must be set in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def apply_production_defaults(config: dict[str, Any]) -> None:
+    """Secure cookies in production."""
+    if config.get("READINESS_ENV") == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True

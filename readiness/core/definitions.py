@@ -1,0 +1,205 @@
+"""The checked, compiled set of questionnaires with their rules, ready to serve and score.
+
+:func:`load_definitions` reads a folder, validates every file, runs the
+cross-checks and, when nothing is wrong, pairs each questionnaire with its
+rules into an :class:`AssessmentDefinition` whose conditions are compiled
+once. :func:`require_definitions` raises :class:`DefinitionError` instead,
+which is how the app refuses to start on an invalid file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from readiness.core.checks import check_questionnaire, check_rules
+from readiness.core.conditions import Predicate, always, compile_condition
+from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
+from readiness.core.loader import LoadedFile, load_folder
+from readiness.core.model import Page, Question, Questionnaire, RuleSet
+
+
+@dataclass(frozen=True)
+class AssessmentDefinition:
+    """A questionnaire, its rules, and where and what they were (path, version, hash)."""
+
+    questionnaire: Questionnaire
+    rules: RuleSet
+    questionnaire_source: LoadedFile
+    rules_source: LoadedFile
+    _page_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
+    _question_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        questions = self.questions
+        for page in self.questionnaire.pages:
+            self._page_predicates[page.id] = (
+                compile_condition(page.show_if, questions) if page.show_if else always
+            )
+            for question in page.questions:
+                self._question_predicates[question.id] = (
+                    compile_condition(question.show_if, questions) if question.show_if else always
+                )
+
+    @property
+    def id(self) -> str:
+        return self.questionnaire.id
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Every question by id, in questionnaire order."""
+        return {q.id: q for page in self.questionnaire.pages for q in page.questions}
+
+    @cached_property
+    def pages(self) -> dict[str, Page]:
+        return {page.id: page for page in self.questionnaire.pages}
+
+    @cached_property
+    def page_of(self) -> dict[str, str]:
+        """The page id of every question id."""
+        return {q.id: page.id for page in self.questionnaire.pages for q in page.questions}
+
+    @cached_property
+    def content_hash(self) -> str:
+        """One hash for the questionnaire and rules contents together."""
+        both = self.questionnaire_source.content_hash + self.rules_source.content_hash
+        return hashlib.sha256(both.encode()).hexdigest()
+
+    def visibility(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """Return the answers that count and the ids of every question shown.
+
+        A question is shown when its page's condition and its own hold, judged on
+        the shown answers that come before it; answers to hidden questions never count.
+        """
+        shown: dict[str, Any] = {}
+        shown_ids: set[str] = set()
+        for page_predicate, questions in self._walk_plan:
+            if page_predicate is not None and not page_predicate(shown):
+                continue
+            for question_id, predicate in questions:
+                if predicate is None or predicate(shown):
+                    shown_ids.add(question_id)
+                    if question_id in answers:
+                        shown[question_id] = answers[question_id]
+        return shown, shown_ids
+
+    @cached_property
+    def _walk_plan(self) -> list[tuple[Predicate | None, list[tuple[str, Predicate | None]]]]:
+        """Pages and questions with their predicates; None where nothing is to test."""
+
+        def test(predicate: Predicate) -> Predicate | None:
+            return None if predicate is always else predicate
+
+        return [
+            (
+                test(self._page_predicates[page.id]),
+                [(q.id, test(self._question_predicates[q.id])) for q in page.questions],
+            )
+            for page in self.questionnaire.pages
+        ]
+
+    def visible_answers(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Only the answers to questions that are shown."""
+        return self.visibility(answers)[0]
+
+    def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
+        """The pages shown for these answers, in order."""
+        shown = self.visible_answers(answers)
+        return [p for p in self.questionnaire.pages if self._page_predicates[p.id](shown)]
+
+    def visible_questions(self, page: Page, answers: Mapping[str, Any]) -> list[Question]:
+        """The questions of ``page`` shown for these answers."""
+        shown_ids = self.visibility(answers)[1]
+        return [q for q in page.questions if q.id in shown_ids]
+
+
+@dataclass(frozen=True)
+class DefinitionSet:
+    """All checked definitions from one folder, by questionnaire id."""
+
+    definitions: dict[str, AssessmentDefinition]
+    warnings: tuple[Any, ...] = ()
+
+    def get(self, questionnaire_id: str) -> AssessmentDefinition | None:
+        return self.definitions.get(questionnaire_id)
+
+    @property
+    def default(self) -> AssessmentDefinition:
+        """The first questionnaire in file order: the one interns take."""
+        return next(iter(self.definitions.values()))
+
+
+def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
+    """Load and check every definition under ``folder``; None when any error is found."""
+    issues = IssueList()
+    if not folder.is_dir():
+        issues.add(ErrorCode.SET_001, Location(str(folder)), "no such folder")
+        return None, issues
+    loaded = load_folder(folder, issues)
+    questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
+    rule_files = [f for f in loaded if isinstance(f.model, RuleSet)]
+    by_id: dict[str, LoadedFile] = {}
+    for source in questionnaires:
+        check_questionnaire(source.model, source.document, issues)
+        qid = source.model.id
+        if qid in by_id:
+            issues.add(
+                ErrorCode.REF_001,
+                source.document.locate(("id",)),
+                f"questionnaire id '{qid}' is also used in {by_id[qid].path}",
+            )
+        by_id.setdefault(qid, source)
+    models = {qid: source.model for qid, source in by_id.items()}
+    rules_for: dict[str, LoadedFile] = {}
+    for source in rule_files:
+        check_rules(source.model, source.document, models, issues)
+        target = source.model.questionnaire
+        if target in rules_for:
+            issues.add(
+                ErrorCode.REF_001,
+                source.document.locate(("questionnaire",)),
+                f"questionnaire '{target}' already has rules in {rules_for[target].path}",
+            )
+        rules_for.setdefault(target, source)
+    _require_pairs(folder, loaded, by_id, rules_for, issues)
+    if issues.errors:
+        return None, issues
+    definitions = {
+        qid: AssessmentDefinition(source.model, rules_for[qid].model, source, rules_for[qid])
+        for qid, source in by_id.items()
+    }
+    return DefinitionSet(definitions, tuple(issues.warnings)), issues
+
+
+def _require_pairs(
+    folder: Path,
+    loaded: list[LoadedFile],
+    by_id: dict[str, LoadedFile],
+    rules_for: dict[str, LoadedFile],
+    issues: IssueList,
+) -> None:
+    if not by_id and not issues.errors:
+        issues.add(
+            ErrorCode.SET_001,
+            Location(str(folder)),
+            "no questionnaire file (kind: questionnaire) in this folder",
+        )
+    for qid, source in by_id.items():
+        if qid not in rules_for:
+            issues.add(
+                ErrorCode.SET_002,
+                source.document.locate(("id",)),
+                f"questionnaire '{qid}' has no rules file (kind: rules, questionnaire: {qid})",
+            )
+
+
+def require_definitions(folder: Path) -> DefinitionSet:
+    """Load definitions or raise :class:`DefinitionError` listing every error."""
+    definitions, issues = load_definitions(folder)
+    if definitions is None:
+        raise DefinitionError(sorted(issues.errors, key=lambda i: (i.location, i.code.name)))
+    return definitions

@@ -1,0 +1,114 @@
+"""Located, coded errors for YAML definitions (questionnaires, rules).
+
+Every problem found while loading or checking a definition file becomes a
+:class:`DefinitionIssue` that names the file, line and column and carries a
+stable code (``TOPIC_NNN``) so tests and authors can rely on it. Loading
+collects all issues instead of stopping at the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Catalogue of definition problems; the value is a one-line description."""
+
+    YAML_001 = "the file is not valid YAML"
+    YAML_002 = "anchors and aliases are not allowed in definition files"
+    YAML_003 = "the file is too large"
+    YAML_004 = "the document is nested too deeply"
+    YAML_005 = "duplicate key"
+    YAML_006 = "ambiguous YAML 1.1 value"
+    YAML_007 = "the file is not UTF-8 text"
+    YAML_008 = "the file must hold exactly one YAML document"
+    YAML_009 = "tags are not allowed in definition files"
+    YAML_010 = "mapping keys must be plain strings"
+    SCHEMA_001 = "the value does not match the schema"
+    SCHEMA_002 = "unknown field"
+    SCHEMA_003 = "missing field"
+    SCHEMA_004 = "unknown kind of file"
+    REF_001 = "duplicate id"
+    REF_002 = "reference to an unknown question"
+    REF_003 = "reference to an unknown option"
+    REF_004 = "condition refers to a question that is not asked earlier"
+    REF_005 = "operator does not fit the question type"
+    REF_006 = "reference to an unknown dimension"
+    REF_007 = "rules refer to an unknown questionnaire"
+    REF_008 = "question type cannot be scored this way"
+    RULE_001 = "weights do not add up to 100"
+    RULE_002 = "bands overlap"
+    RULE_003 = "bands leave a gap"
+    RULE_004 = "ranges overlap or leave a gap"
+    RULE_005 = "bands must cover 0 to 100"
+    RULE_006 = "a scored option has no points"
+    RULE_007 = "a dimension has no rules"
+    QUEST_001 = "invalid numeric limits"
+    QUEST_002 = "a locale text is missing the default locale"
+    QUEST_003 = "a page has no questions"
+    SET_001 = "no questionnaire found"
+    SET_002 = "questionnaire has no rules file"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a definition file; line and column are 1-based."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class DefinitionIssue:
+    """One problem in a definition file."""
+
+    code: ErrorCode
+    location: Location
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        level = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.location}: {self.code.name}: {level}{self.message}"
+
+
+@dataclass
+class IssueList:
+    """Collects issues from every stage so all of them are reported at once."""
+
+    items: list[DefinitionIssue] = field(default_factory=list)
+
+    def add(
+        self, code: ErrorCode, location: Location, message: str, *, severity: str = "error"
+    ) -> None:
+        self.items.append(DefinitionIssue(code, location, message, severity))
+
+    def extend(self, other: IssueList) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[DefinitionIssue]:
+        return [i for i in self.items if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[DefinitionIssue]:
+        return [i for i in self.items if i.severity != "error"]
+
+    def sorted(self) -> list[DefinitionIssue]:
+        return sorted(self.items, key=lambda i: (i.location, i.code.name))
+
+
+class DefinitionError(Exception):
+    """Raised when definition files hold errors; carries every issue found."""
+
+    def __init__(self, issues: list[DefinitionIssue]) -> None:
+        self.issues = issues
+        lines = "\n".join(str(i) for i in issues)
+        super().__init__(f"{len(issues)} error(s) in definition files:\n{lines}")

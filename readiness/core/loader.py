@@ -1,0 +1,205 @@
+"""Load definition files into validated models, reporting every problem with file:line.
+
+The loader reads each ``*.yaml`` file under a folder (see
+:mod:`readiness.core.yamlsource`), picks its model by the ``kind`` field,
+validates it with pydantic and turns each validation error into a located,
+coded :class:`~readiness.core.errors.DefinitionIssue`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from readiness.core.errors import ErrorCode, IssueList, Location
+from readiness.core.model import DEFINITION_KINDS, IDENTIFIER_PATTERN, LOCALE_PATTERN, Strict
+from readiness.core.yamlsource import (
+    MAX_FILE_BYTES,
+    YamlDocument,
+    decode_definition_bytes,
+    read_yaml_text,
+)
+
+_TYPE_MISMATCHES = {
+    "int_type",
+    "float_type",
+    "string_type",
+    "bool_type",
+    "model_type",
+    "dict_type",
+    "list_type",
+    "int_from_float",
+    "model_attributes_type",
+}
+
+
+_PATTERN_MEANINGS = {
+    IDENTIFIER_PATTERN: "a valid id: use lowercase letters, digits and '_', starting with a letter",
+    LOCALE_PATTERN: "a locale code such as en, ja or vi (a text with ',' or ': ' inside {...} "
+    "needs quotes)",
+}
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A definition file that passed its schema: the model, its source and content hash."""
+
+    document: YamlDocument
+    model: Strict
+    content_hash: str
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+
+def _field_vocabulary() -> list[str]:
+    """Every field name the definition models know, for 'did you mean' hints."""
+    names: set[str] = set()
+    pending: list[type] = list(DEFINITION_KINDS.values())
+    seen: set[type] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+        for sub in Strict.__subclasses__():
+            pending.append(sub)
+            pending.extend(sub.__subclasses__())
+    return sorted(names)
+
+
+_VOCABULARY = _field_vocabulary()
+
+
+def _describe(error: dict[str, Any]) -> tuple[ErrorCode, str]:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, _VOCABULARY, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return ErrorCode.SCHEMA_002, f"unknown field '{key}'{suggestion}"
+    if kind == "missing":
+        return ErrorCode.SCHEMA_003, f"missing field '{loc[-1]}'"
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        return ErrorCode.SCHEMA_001, (
+            f"unknown {ctx.get('discriminator', 'type')} "
+            f"{ctx.get('tag')}; use one of {ctx.get('expected_tags')}"
+        )
+    message = error["msg"].removeprefix("Value error, ")
+    value = error.get("input")
+    pattern = error.get("ctx", {}).get("pattern")
+    if kind == "string_pattern_mismatch" and pattern in _PATTERN_MEANINGS:
+        return ErrorCode.SCHEMA_001, f"{value!r} is not {_PATTERN_MEANINGS[pattern]}"
+    if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        message = f"{message} (found {shown})"
+    return ErrorCode.SCHEMA_001, message
+
+
+def _data_path(document: YamlDocument, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    path: tuple[Any, ...] = ()
+    for step in loc:
+        if (*path, step) in document.positions:
+            path = (*path, step)
+    return path
+
+
+def _relevant_errors(document: YamlDocument, errors: list[Any]) -> list[Any]:
+    """Drop 'wrong type' noise from union branches where a sharper error exists."""
+    located = [(e, _data_path(document, e["loc"])) for e in errors]
+    sharp = [path for e, path in located if e["type"] not in _TYPE_MISMATCHES]
+    kept = []
+    for error, path in located:
+        if error["type"] in _TYPE_MISMATCHES and any(p[: len(path)] == path for p in sharp):
+            continue
+        kept.append(error)
+    return kept
+
+
+def validate_document(document: YamlDocument, issues: IssueList) -> Strict | None:
+    """Validate one document against the model its ``kind`` names."""
+    data = document.data
+    if not isinstance(data, dict):
+        issues.add(
+            ErrorCode.SCHEMA_004,
+            document.locate(()),
+            "a definition file must be a mapping with a 'kind' field",
+        )
+        return None
+    kind = data.get("kind")
+    model_class = DEFINITION_KINDS.get(kind) if isinstance(kind, str) else None
+    if model_class is None:
+        where = document.locate(("kind",)) if "kind" in data else document.locate(())
+        issues.add(
+            ErrorCode.SCHEMA_004,
+            where,
+            f"'kind' must be one of {', '.join(DEFINITION_KINDS)} (found {kind!r})",
+        )
+        return None
+    try:
+        return model_class.model_validate(data)
+    except ValidationError as exc:
+        seen: set[tuple[Location, str]] = set()
+        for error in _relevant_errors(document, exc.errors()):
+            code, message = _describe(error)
+            location = document.locate(error["loc"], key=error["type"] == "extra_forbidden")
+            if (location, message) not in seen:
+                seen.add((location, message))
+                issues.add(code, location, message)
+        return None
+
+
+def load_definition_text(raw: bytes, display_path: str, issues: IssueList) -> LoadedFile | None:
+    """Read, validate and hash one definition file's bytes."""
+    text = decode_definition_bytes(raw, display_path, issues)
+    if text is None:
+        return None
+    document = read_yaml_text(text, display_path, issues)
+    if document is None:
+        return None
+    model = validate_document(document, issues)
+    if model is None:
+        return None
+    return LoadedFile(document, model, hashlib.sha256(raw).hexdigest())
+
+
+def definition_files(folder: Path) -> list[Path]:
+    """The YAML files under ``folder``, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def display_name(path: Path) -> str:
+    """Name a file as authors see it: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_folder(folder: Path, issues: IssueList) -> list[LoadedFile]:
+    """Load every definition file under ``folder``; problems go to ``issues``."""
+    loaded = []
+    for path in definition_files(folder):
+        name = display_name(path)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            issues.add(
+                ErrorCode.YAML_003,
+                Location(name, 1, 1),
+                f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            )
+            continue
+        result = load_definition_text(path.read_bytes(), name, issues)
+        if result is not None:
+            loaded.append(result)
+    return loaded

@@ -1,0 +1,64 @@
+"""Where an intern is in a questionnaire: shown pages, saved pages, what is still missing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import Page, Question
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Navigation over the pages shown for the current answers."""
+
+    definition: AssessmentDefinition
+    answers: Mapping[str, Any]
+    saved_pages: frozenset[str]
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.definition.visible_pages(self.answers)
+
+    def position(self, page_id: str) -> int | None:
+        """0-based index of a shown page, or None if it is hidden or unknown."""
+        return next((i for i, p in enumerate(self.pages) if p.id == page_id), None)
+
+    def first_unsaved(self) -> Page | None:
+        return next((p for p in self.pages if p.id not in self.saved_pages), None)
+
+    def is_reachable(self, page_id: str) -> bool:
+        """A page may be opened once every shown page before it has been saved."""
+        index = self.position(page_id)
+        if index is None:
+            return False
+        return all(p.id in self.saved_pages for p in self.pages[:index])
+
+    def next_page(self, page_id: str) -> Page | None:
+        index = self.position(page_id)
+        pages = self.pages
+        return pages[index + 1] if index is not None and index + 1 < len(pages) else None
+
+    def previous_page(self, page_id: str) -> Page | None:
+        index = self.position(page_id)
+        return self.pages[index - 1] if index else None
+
+    def percent_done(self) -> int:
+        pages = self.pages
+        done = sum(1 for p in pages if p.id in self.saved_pages)
+        return round(100 * done / len(pages)) if pages else 0
+
+    def missing_required(self) -> list[tuple[Page, Question]]:
+        """Shown required questions without an answer, in order."""
+        shown_ids = self.definition.visibility(self.answers)[1]
+        return [
+            (page, q)
+            for page in self.pages
+            for q in page.questions
+            if q.id in shown_ids and q.requirement == "required" and q.id not in self.answers
+        ]
+
+    def is_complete(self) -> bool:
+        return self.first_unsaved() is None and not self.missing_required()

@@ -1,0 +1,312 @@
+"""Read definition YAML safely and keep the file:line:column of every value.
+
+Rule files are authored by people and may be uploaded, so the reader is strict
+(see shared/security.md section 3): PyYAML's safe composer only, no anchors or
+aliases, no tags, size and depth capped, duplicate keys reported with both
+lines, and YAML 1.1 surprises (``no`` read as false, ``010`` read as 8,
+``1:30`` read as 90) reported instead of silently converted. Values are built
+from the composed node tree by this module, never by a YAML constructor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from readiness.core.errors import ErrorCode, IssueList, Location
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 50
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+)
+_STRICT_BOOLS = {"true": True, "True": True, "false": False, "False": False}
+
+PathKey = tuple[Hashable, ...]
+
+
+class _RefusedError(Exception):
+    """Raised inside the composer to stop at a construct we refuse."""
+
+    def __init__(self, code: ErrorCode, mark: yaml.Mark | None, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.mark = mark
+        self.message = message
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """SafeLoader whose composer refuses aliases, anchors, tags and deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _RefusedError(
+                ErrorCode.YAML_002,
+                event.start_mark,
+                f"alias '*{event.anchor}' is not allowed; write the value out",
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _RefusedError(
+                ErrorCode.YAML_002,
+                event.start_mark,
+                f"anchor '&{anchor}' is not allowed; write the value out",
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _RefusedError(
+                ErrorCode.YAML_009,
+                event.start_mark,
+                f"tag '{tag}' is not allowed; definition files hold plain data only",
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _RefusedError(
+                ErrorCode.YAML_004, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels"
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from one file, with the location of every value and key."""
+
+    path: str
+    data: Any
+    positions: dict[PathKey, Location] = field(default_factory=dict)
+    key_positions: dict[PathKey, Location] = field(default_factory=dict)
+
+    def locate(self, loc: tuple[Any, ...], *, key: bool = False) -> Location:
+        """Return the location of the deepest known path along ``loc``.
+
+        Validation libraries add steps that are not in the data (for example a
+        union member's name); those steps are skipped.
+        """
+        best: PathKey = ()
+        current: PathKey = ()
+        for step in loc:
+            candidate = (*current, step)
+            if candidate in self.positions:
+                current = candidate
+                best = current
+        if key and best in self.key_positions:
+            return self.key_positions[best]
+        return self.positions.get(best, Location(self.path, 1, 1))
+
+
+def _mark_location(path: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(path, 1, 1)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def decode_definition_bytes(raw: bytes, path: str, issues: IssueList) -> str | None:
+    """Decode UTF-8 text, naming BOMs, UTF-16 and Shift_JIS files as such."""
+    where = Location(path, 1, 1)
+    if len(raw) > MAX_FILE_BYTES:
+        issues.add(
+            ErrorCode.YAML_003,
+            where,
+            f"the file has {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        )
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        issues.add(ErrorCode.YAML_007, where, "the file looks like UTF-16; save it as UTF-8")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        issues.add(
+            ErrorCode.YAML_007,
+            where,
+            "the file starts with a UTF-8 byte-order mark; it was ignored, save without BOM",
+            severity="warning",
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            raw.decode("cp932")
+            hint = " (it looks like Shift_JIS)"
+        except UnicodeDecodeError:
+            pass
+        line = raw[: exc.start].count(b"\n") + 1
+        issues.add(
+            ErrorCode.YAML_007,
+            Location(path, line, 1),
+            f"the file is not UTF-8{hint}; save it as UTF-8",
+        )
+        return None
+
+
+def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | None:
+    """Compose ``text`` strictly and convert it to plain data with locations."""
+    loader = _StrictComposer(text)
+    try:
+        node = loader.get_single_node()
+    except _RefusedError as exc:
+        issues.add(exc.code, _mark_location(path, exc.mark), exc.message)
+        return None
+    except yaml.composer.ComposerError as exc:
+        if "single document" in str(exc.problem):
+            issues.add(
+                ErrorCode.YAML_008,
+                _mark_location(path, exc.problem_mark),
+                "found more than one document; keep one document per file",
+            )
+        else:
+            issues.add(ErrorCode.YAML_001, _mark_location(path, exc.problem_mark), str(exc.problem))
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        issues.add(
+            ErrorCode.YAML_001,
+            _mark_location(path, mark),
+            _explain_parse_problem(str(exc.problem or exc.context)),
+        )
+        return None
+    except yaml.YAMLError as exc:  # reader errors such as control characters
+        issues.add(ErrorCode.YAML_001, Location(path, 1, 1), str(exc))
+        return None
+    except RecursionError:
+        issues.add(ErrorCode.YAML_004, Location(path, 1, 1), "nesting is too deep")
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        issues.add(ErrorCode.YAML_008, Location(path, 1, 1), "the file is empty")
+        return None
+    document = YamlDocument(path=path, data=None)
+    document.data = _NodeConverter(document, issues).convert(node, ())
+    return document
+
+
+class _NodeConverter:
+    """Turn composed nodes into dicts, lists and scalars, recording locations."""
+
+    def __init__(self, document: YamlDocument, issues: IssueList) -> None:
+        self.document = document
+        self.issues = issues
+
+    def _loc(self, node: Node) -> Location:
+        return _mark_location(self.document.path, node.start_mark)
+
+    def convert(self, node: Node, path: PathKey) -> Any:
+        self.document.positions[path] = self._loc(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: PathKey) -> dict[Hashable, Any]:
+        result: dict[Hashable, Any] = {}
+        first_seen: dict[Hashable, Location] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            key_loc = self._loc(key_node)
+            if key in first_seen:
+                self.issues.add(
+                    ErrorCode.YAML_005,
+                    key_loc,
+                    f"key '{key}' appears twice: first at line "
+                    f"{first_seen[key].line}, again at line {key_loc.line}",
+                )
+                continue
+            first_seen[key] = key_loc
+            self.document.key_positions[(*path, key)] = key_loc
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def _key(self, node: Node) -> Hashable | None:
+        if not isinstance(node, ScalarNode):
+            self.issues.add(
+                ErrorCode.YAML_010, self._loc(node), "a mapping key must be a plain word"
+            )
+            return None
+        if node.tag == _TAG + "merge":
+            self.issues.add(ErrorCode.YAML_002, self._loc(node), "merge keys '<<' are not allowed")
+            return None
+        value = self._scalar(node)
+        if isinstance(value, bool) or value is None or isinstance(value, float):
+            self.issues.add(
+                ErrorCode.YAML_010,
+                self._loc(node),
+                f"key '{node.value}' is not read as text; put it in quotes",
+            )
+            return None
+        return value
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        text, tag = node.value, node.tag
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            if text in _STRICT_BOOLS:
+                return _STRICT_BOOLS[text]
+            return self._ambiguous(
+                node,
+                f"'{text}' is read as a yes/no value by YAML 1.1; "
+                "write true or false, or put it in quotes",
+            )
+        if tag == _TAG + "int":
+            if _PLAIN_INT.fullmatch(text):
+                return int(text)
+            return self._ambiguous(
+                node,
+                f"'{text}' is read as the number "
+                f"{_yaml11_number(text)} by YAML 1.1; write a plain "
+                "number, or put it in quotes",
+            )
+        if tag == _TAG + "float":
+            if _PLAIN_FLOAT.fullmatch(text):
+                return float(text)
+            return self._ambiguous(
+                node, f"'{text}' is not a plain decimal number; write one, or put it in quotes"
+            )
+        return text  # str, and timestamps kept as their text for the schema to parse
+
+    def _ambiguous(self, node: ScalarNode, message: str) -> str:
+        self.issues.add(ErrorCode.YAML_006, self._loc(node), message)
+        return node.value
+
+
+_PARSE_HINTS = {
+    "mapping values are not allowed here": "text containing ': ' must be put in quotes",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "expected ',' or '}', but got '?'": "text containing '?' inside {...} must be put in quotes",
+}
+
+
+def _explain_parse_problem(problem: str) -> str:
+    """Add the usual fix to PyYAML's message where we know it."""
+    for known, hint in _PARSE_HINTS.items():
+        if problem.startswith(known):
+            return f"{problem} ({hint})"
+    return problem
+
+
+def _yaml11_number(text: str) -> str:
+    """What PyYAML's YAML 1.1 resolver makes of a number-like scalar, for messages."""
+    try:
+        return str(yaml.safe_load(text))
+    except yaml.YAMLError:
+        return "?"

@@ -1,0 +1,113 @@
+"""Database models: users, assessments and their answers.
+
+A draft assessment holds one :class:`Answer` row per question (upserted on a
+unique key, so saving one page never touches another). Submitting freezes the
+shown answers, the questionnaire and rules versions and content hash, and the
+score card into the assessment row; a submitted assessment is never changed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from readiness.extensions import db
+
+DRAFT, SUBMITTED = "draft", "submitted"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="intern")
+    locale: Mapped[str | None] = mapped_column(String(10))
+    #: Part of the session id: changing it ends every session of this user.
+    session_nonce: Mapped[str] = mapped_column(String(64), default=new_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_nonce = new_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Session id: user id plus nonce, so a stolen old cookie stops working."""
+        return f"{self.id}:{self.session_nonce}"
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessment"
+    __table_args__ = (Index("ix_assessment_user_status", "user_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    current_page: Mapped[str | None] = mapped_column(String(64))
+    #: Pages the intern has saved at least once (JSON list of page ids).
+    saved_pages_json: Mapped[str] = mapped_column(Text, default="[]")
+    submit_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    questionnaire_version: Mapped[str | None] = mapped_column(String(40))
+    rules_version: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    answers_json: Mapped[str | None] = mapped_column(Text)
+    scorecard_json: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(back_populates="assessments")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+    @property
+    def saved_pages(self) -> list[str]:
+        return list(json.loads(self.saved_pages_json or "[]"))
+
+    def answer_values(self) -> dict[str, Any]:
+        """The draft's answers by question id (submitted ones: the frozen copy)."""
+        if self.answers_json is not None:
+            return dict(json.loads(self.answers_json))
+        return {a.question_id: json.loads(a.value_json) for a in self.answers}
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id", name="uq_answer_assessment_question"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

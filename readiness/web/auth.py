@@ -1,0 +1,83 @@
+"""Sign up, sign in and sign out for interns (user name and password; many have no e-mail)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from readiness.extensions import db, login_manager
+from readiness.models import User
+from readiness.web.forms import ActionForm, SignInForm, SignUpForm
+from readiness.web.i18n import select_locale
+from readiness.web.navigation import safe_next_url
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Find the user by id and check the session nonce, so ended sessions stay ended."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a fresh session on sign-in (no fixation)
+    login_user(user, remember=True)
+    session.permanent = True
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def sign_up() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("intern.home"))
+    form = SignUpForm()
+    if request.method == "GET":
+        form.locale.data = select_locale()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        user = User(username=username, locale=form.locale.data, role="intern")
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.username.errors.append("This user name is taken; choose another.")
+        else:
+            _start_session(user)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(url_for("intern.home"), 303)
+    return render_template("auth/sign_up.html", form=form)
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def sign_in() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("intern.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        if user is not None and user.check_password(form.password.data):
+            _start_session(user)
+            target = safe_next_url(request.args.get("next"), url_for("intern.home"))
+            return redirect(target, 303)
+        form.password.errors.append("The user name or password is not correct.")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/signout")
+@login_required
+def sign_out() -> Response:
+    ActionForm().validate_on_submit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("pages.index"), 303)

@@ -1,0 +1,41 @@
+"""Error pages that say what went wrong without revealing internals."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "The request could not be understood. Please go back and try again.",
+    403: "You do not have access to this page.",
+    404: "This page does not exist, or you do not have access to it.",
+    405: "This action cannot be done from here.",
+    413: "What you sent is too large. Please shorten your answers and try again.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Your saved answers are safe; please try again.",
+}
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    text = message or MESSAGES.get(status, MESSAGES[400])
+    return render_template("errors/error.html", status=status, message=text), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            "This form has expired or was sent from another site. "
+            "Please go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error", exc_info=exc)
+        return render_error(500)

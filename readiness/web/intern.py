@@ -1,0 +1,198 @@
+"""The intern's pages: start, answer page by page, review, submit, see the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.progress import Progress
+from readiness.core.scoring import ScoreCard
+from readiness.extensions import csrf, db
+from readiness.models import SUBMITTED, Assessment
+from readiness.operations import (
+    open_draft,
+    start_assessment,
+    submit_assessment,
+    submitted_assessments,
+)
+from readiness.web.forms import ActionForm
+from readiness.web.i18n import select_locale
+from readiness.web.page_form import PageSubmission, render_page
+
+bp = Blueprint("intern", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every page here needs a signed-in user."""
+
+
+def _state() -> Any:
+    return current_app.extensions["readiness"]
+
+
+def own_assessment(assessment_id: int) -> Assessment:
+    """The signed-in intern's assessment, or 404 (never another person's)."""
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.id == assessment_id, Assessment.user_id == current_user.id
+        )
+    )
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def definition_of(assessment: Assessment) -> AssessmentDefinition:
+    definition = _state().definitions.get(assessment.questionnaire_id)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+def progress_of(assessment: Assessment, definition: AssessmentDefinition) -> Progress:
+    return Progress(definition, assessment.answer_values(), frozenset(assessment.saved_pages))
+
+
+@bp.get("/me")
+def home() -> str:
+    definition = _state().definitions.default
+    draft = open_draft(current_user, definition.id)
+    progress = progress_of(draft, definition) if draft else None
+    return render_template(
+        "intern/home.html",
+        definition=definition,
+        draft=draft,
+        progress=progress,
+        submitted=submitted_assessments(current_user),
+        form=ActionForm(),
+        locale=select_locale(),
+    )
+
+
+@bp.post("/assessments")
+def start() -> Response:
+    assessment = start_assessment(current_user, _state().definitions.default)
+    return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
+
+
+@bp.get("/assessments/<int:assessment_id>")
+def resume(assessment_id: int) -> Response:
+    """Send the intern to where they stopped: the first unsaved page, or the review."""
+    assessment = own_assessment(assessment_id)
+    if assessment.is_submitted:
+        return redirect(url_for("intern.result", assessment_id=assessment.id))
+    progress = progress_of(assessment, definition_of(assessment))
+    page = progress.first_unsaved()
+    if page is None:
+        return redirect(url_for("intern.review", assessment_id=assessment.id))
+    return redirect(url_for("intern.page", assessment_id=assessment.id, page_id=page.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/pages/<page_id>", methods=["GET", "POST"])
+@csrf.exempt  # the page form checks its own CSRF token, so an expired one re-renders the page
+def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
+    assessment = own_assessment(assessment_id)
+    if assessment.is_submitted:
+        flash("This assessment is submitted and can no longer change.", "info")
+        return redirect(url_for("intern.result", assessment_id=assessment.id), 303)
+    definition = definition_of(assessment)
+    if page_id not in definition.pages:
+        abort(404)
+    progress = progress_of(assessment, definition)
+    if not progress.is_reachable(page_id):
+        flash("Please go through the pages in order. This is where you stopped.", "warning")
+        return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
+    submission = PageSubmission(assessment, definition, definition.pages[page_id], select_locale())
+    if request.method == "GET":
+        return render_page(submission, submission.form_for_display(), progress)
+    return submission.handle_post(progress)
+
+
+@bp.get("/assessments/<int:assessment_id>/review")
+def review(assessment_id: int) -> Response | str:
+    assessment = own_assessment(assessment_id)
+    if assessment.is_submitted:
+        return redirect(url_for("intern.result", assessment_id=assessment.id))
+    definition = definition_of(assessment)
+    progress = progress_of(assessment, definition)
+    answers = definition.visible_answers(assessment.answer_values())
+    return render_template(
+        "intern/review.html",
+        assessment=assessment,
+        definition=definition,
+        progress=progress,
+        answers=answers,
+        missing={q.id for _, q in progress.missing_required()},
+        form=ActionForm(),
+        locale=select_locale(),
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/submit")
+def submit(assessment_id: int) -> Response:
+    assessment = own_assessment(assessment_id)
+    result_url = url_for("intern.result", assessment_id=assessment.id)
+    if assessment.is_submitted:
+        return redirect(result_url, 303)
+    if request.form.get("submit_token") != assessment.submit_token:
+        abort(400)
+    definition = definition_of(assessment)
+    progress = progress_of(assessment, definition)
+    if not progress.is_complete():
+        flash("Some questions still need an answer. They are marked below.", "warning")
+        return redirect(url_for("intern.review", assessment_id=assessment.id), 303)
+    submit_assessment(assessment, _state().scorers[definition.id], dt.date.today())
+    return redirect(result_url, 303)
+
+
+@bp.get("/assessments/<int:assessment_id>/result")
+def result(assessment_id: int) -> Response | str:
+    assessment = own_assessment(assessment_id)
+    if not assessment.is_submitted:
+        return redirect(url_for("intern.resume", assessment_id=assessment.id))
+    card = ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
+    previous = _previous_result(assessment)
+    return render_template(
+        "intern/result.html",
+        assessment=assessment,
+        card=card,
+        previous=previous,
+        locale=select_locale(),
+        form=ActionForm(),
+        definition=_state().definitions.get(assessment.questionnaire_id),
+    )
+
+
+def _previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:
+    earlier = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.user_id == assessment.user_id,
+            Assessment.status == SUBMITTED,
+            Assessment.questionnaire_id == assessment.questionnaire_id,
+            Assessment.id != assessment.id,
+            Assessment.submitted_at <= assessment.submitted_at,
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+    ).first()
+    if earlier is None:
+        return None
+    return earlier, ScoreCard.from_dict(json.loads(earlier.scorecard_json or "{}"))

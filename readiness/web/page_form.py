@@ -1,0 +1,183 @@
+"""Showing and saving one questionnaire page.
+
+The rules that keep an intern's work safe live here: a page is saved only
+when everything on it is valid; a tampered post (unknown question, repeated
+single answer, wrong CSRF token, questionnaire changed meanwhile) saves
+nothing and shows the page again with what was typed; answers are saved per
+question, and questions hidden by an answer on the same page keep their
+stored value but never count.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from readiness.core.conditions import condition_questions
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import Page, Question
+from readiness.core.progress import Progress
+from readiness.models import Assessment
+from readiness.operations import save_page
+from readiness.web.forms import AnswerForm, build_page_form, field_answer, initial_field_data
+
+META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "action"}
+ACTIONS = ("next", "back", "save")
+MULTI_VALUED = ("multiple_choice",)
+
+
+class PageSubmission:
+    """One page of one assessment, for one request."""
+
+    def __init__(
+        self, assessment: Assessment, definition: AssessmentDefinition, page: Page, locale: str
+    ) -> None:
+        self.assessment = assessment
+        self.definition = definition
+        self.page = page
+        self.locale = locale
+        self.saved = assessment.answer_values()
+        self.questions = self._questions_to_render()
+        self.soft_warned: set[str] = set()
+        self.problems: list[str] = []
+
+    def _questions_to_render(self) -> list[Question]:
+        """Shown questions, plus those whose condition depends on this page's own answers."""
+        shown_ids = self.definition.visibility(self.saved)[1]
+        page_ids = {q.id for q in self.page.questions}
+        return [
+            q
+            for q in self.page.questions
+            if q.id in shown_ids or (q.show_if and condition_questions(q.show_if) & page_ids)
+        ]
+
+    def live_conditions(self) -> dict[str, str]:
+        """JSON conditions the browser may evaluate: those reading only this page's answers."""
+        page_ids = {q.id for q in self.page.questions}
+        return {
+            q.id: json.dumps(q.show_if.model_dump(by_alias=True, exclude_none=True))
+            for q in self.questions
+            if q.show_if and condition_questions(q.show_if) <= page_ids
+        }
+
+    def form_for_display(self) -> AnswerForm:
+        data: dict[str, Any] = {
+            q.id: initial_field_data(q, self.saved.get(q.id)) for q in self.questions
+        }
+        data["definition_hash"] = self.definition.content_hash
+        return build_page_form(self.questions, self.locale, formdata=None, data=data)
+
+    def handle_post(self, progress: Progress) -> Response | tuple[str, int] | str:
+        form = build_page_form(self.questions, self.locale)
+        action = request.form.get("action", "next")
+        action = action if action in ACTIONS else "next"
+        form.validate()
+        tampered = self._check_tampering(form)
+        posted = {
+            q.id: field_answer(q, form[q.id]) for q in self.questions if not form[q.id].errors
+        }
+        merged = {k: v for k, v in {**self.saved, **posted}.items() if v is not None}
+        shown_ids = self.definition.visibility(merged)[1]
+        for question in self.questions:
+            if question.id not in shown_ids:
+                form[question.id].errors = []  # problems in hidden questions do not count
+        if action == "next":
+            self._check_requirements(form, posted, shown_ids)
+        has_errors = any(form[q.id].errors for q in self.questions)
+        if tampered or has_errors or self.soft_warned:
+            status = 400 if tampered else 200
+            return render_page(self, form, progress, status=status)
+        values = {q.id: posted.get(q.id) for q in self.questions if q.id in shown_ids}
+        after = Progress(self.definition, merged, progress.saved_pages | {self.page.id})
+        target_page, target_url = self._target(action, after)
+        save_page(self.assessment, self.page, values, target_page)
+        if action == "save":
+            flash("Saved. You can continue any time from where you stopped.", "success")
+        return redirect(target_url, 303)
+
+    def _check_tampering(self, form: AnswerForm) -> bool:
+        """Note what makes a post untrustworthy as a whole (call after validating)."""
+        known = {q.id for q in self.questions} | META_FIELDS
+        unknown = sorted(set(request.form.keys()) - known)
+        repeated = [
+            q.id
+            for q in self.questions
+            if q.type not in MULTI_VALUED and len(request.form.getlist(q.id)) > 1
+        ]
+        if unknown:
+            self.problems.append(
+                "This page sent answers to questions it does not have. "
+                "Nothing was saved: please check the page and send it again."
+            )
+        if repeated:
+            self.problems.append(
+                "A question that takes one answer was sent several. "
+                "Nothing was saved: please check the page and send it again."
+            )
+        if "csrf_token" in form.errors:
+            self.problems.append(
+                "For your security this page had to be refreshed. Your answers "
+                "are still here and were not saved yet: please send it again."
+            )
+        if form.definition_hash.data != self.definition.content_hash:
+            self.problems.append(
+                "The questionnaire was updated while this page was open. "
+                "Please check your answers here and send the page again."
+            )
+            form.definition_hash.data = self.definition.content_hash
+        return bool(self.problems)
+
+    def _check_requirements(
+        self, form: AnswerForm, posted: dict[str, Any], shown_ids: set[str]
+    ) -> None:
+        acknowledged = {x for x in (form.soft_ack.data or "").split(",") if x}
+        for question in self.questions:
+            field = form[question.id]
+            if question.id not in shown_ids or field.errors or posted.get(question.id) is not None:
+                continue
+            if question.requirement == "required":
+                field.errors = [*field.errors, "Please answer this question."]
+            elif question.requirement == "soft" and question.id not in acknowledged:
+                self.soft_warned.add(question.id)
+        form.soft_ack.data = ",".join(sorted(acknowledged | self.soft_warned))
+
+    def _target(self, action: str, after: Progress) -> tuple[str | None, str]:
+        assessment_id = self.assessment.id
+        if action == "back":
+            previous = after.previous_page(self.page.id) or self.page
+            return previous.id, url_for(
+                "intern.page", assessment_id=assessment_id, page_id=previous.id
+            )
+        following = after.next_page(self.page.id)
+        if action == "save":
+            return (following or self.page).id, url_for("intern.home")
+        if following is None:
+            return None, url_for("intern.review", assessment_id=assessment_id)
+        return following.id, url_for(
+            "intern.page", assessment_id=assessment_id, page_id=following.id
+        )
+
+
+def render_page(
+    submission: PageSubmission, form: AnswerForm, progress: Progress, status: int = 200
+) -> tuple[str, int]:
+    pages = progress.pages
+    index = progress.position(submission.page.id) or 0
+    html = render_template(
+        "intern/page.html",
+        submission=submission,
+        form=form,
+        page=submission.page,
+        questions=submission.questions,
+        assessment=submission.assessment,
+        locale=submission.locale,
+        page_number=index + 1,
+        page_count=len(pages),
+        percent=progress.percent_done(),
+        previous=progress.previous_page(submission.page.id),
+        live_conditions=submission.live_conditions(),
+    )
+    return html, status
