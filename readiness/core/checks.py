@@ -207,7 +207,10 @@ def check_questionnaire(q: Questionnaire, doc: YamlDocument, issues: IssueList) 
         ),
         "question",
     )
-    known = {qu.id: qu for p in q.pages for qu in p.questions}
+    known: dict[str, Question] = {}
+    for page in q.pages:
+        for question in page.questions:
+            known.setdefault(question.id, question)  # a duplicate id is reported above
     earlier: dict[str, Question] = {}
     for i, page in enumerate(q.pages):
         if page.show_if is not None:
@@ -253,7 +256,12 @@ def _check_question(
 
 
 def check_rules(
-    rules: RuleSet, doc: YamlDocument, questionnaires: dict[str, Questionnaire], issues: IssueList
+    rules: RuleSet,
+    doc: YamlDocument,
+    questionnaires: dict[str, Questionnaire],
+    issues: IssueList,
+    *,
+    others_failed: bool = False,
 ) -> None:
     """Check one rule set against its questionnaire."""
     checker = _Checker(issues)
@@ -267,8 +275,8 @@ def check_rules(
         doc, [(b.min, b.max, ("bands", i)) for i, b in enumerate(rules.bands)], issues, bands=True
     )
     questionnaire = questionnaires.get(rules.questionnaire)
-    if questionnaire is None and not questionnaires and issues.errors:
-        return  # the questionnaire itself failed; its errors say why
+    if questionnaire is None and others_failed:
+        return  # the questionnaire file may be the one that failed; its errors say why
     if questionnaire is None:
         issues.add(
             ErrorCode.REF_007,
@@ -277,7 +285,7 @@ def check_rules(
             f"(known: {', '.join(questionnaires) or 'none'})",
         )
         return
-    known = {qu.id: qu for p in questionnaire.pages for qu in p.questions}
+    known = {qu.id: qu for p in reversed(questionnaire.pages) for qu in reversed(p.questions)}
     for i, rule in enumerate(rules.rules):
         path = ("rules", i)
         if rule.when is not None:

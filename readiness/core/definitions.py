@@ -139,7 +139,7 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
     if not folder.is_dir():
         issues.add(ErrorCode.SET_001, Location(str(folder)), "no such folder")
         return None, issues
-    loaded = load_folder(folder, issues)
+    loaded, failed = load_folder(folder, issues)
     questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
     rule_files = [f for f in loaded if isinstance(f.model, RuleSet)]
     by_id: dict[str, LoadedFile] = {}
@@ -156,7 +156,7 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
     models = {qid: source.model for qid, source in by_id.items()}
     rules_for: dict[str, LoadedFile] = {}
     for source in rule_files:
-        check_rules(source.model, source.document, models, issues)
+        check_rules(source.model, source.document, models, issues, others_failed=failed > 0)
         target = source.model.questionnaire
         if target in rules_for:
             issues.add(
@@ -165,7 +165,7 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
                 f"questionnaire '{target}' already has rules in {rules_for[target].path}",
             )
         rules_for.setdefault(target, source)
-    _require_pairs(folder, loaded, by_id, rules_for, issues)
+    _require_pairs(folder, by_id, rules_for, issues, others_failed=failed > 0)
     if issues.errors:
         return None, issues
     definitions = {
@@ -177,12 +177,16 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
 
 def _require_pairs(
     folder: Path,
-    loaded: list[LoadedFile],
     by_id: dict[str, LoadedFile],
     rules_for: dict[str, LoadedFile],
     issues: IssueList,
+    *,
+    others_failed: bool,
 ) -> None:
-    if not by_id and not issues.errors:
+    """Each questionnaire needs its rules (unless a failed file may have held them)."""
+    if others_failed:
+        return
+    if not by_id:
         issues.add(
             ErrorCode.SET_001,
             Location(str(folder)),

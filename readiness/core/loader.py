@@ -91,9 +91,9 @@ def _describe(error: dict[str, Any]) -> tuple[ErrorCode, str]:
         return ErrorCode.SCHEMA_003, f"missing field '{loc[-1]}'"
     if kind == "union_tag_invalid":
         ctx = error.get("ctx", {})
+        discriminator = str(ctx.get("discriminator", "type")).strip("'")
         return ErrorCode.SCHEMA_001, (
-            f"unknown {ctx.get('discriminator', 'type')} "
-            f"{ctx.get('tag')}; use one of {ctx.get('expected_tags')}"
+            f"unknown {discriminator} '{ctx.get('tag')}'; use one of {ctx.get('expected_tags')}"
         )
     message = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
@@ -114,15 +114,47 @@ def _data_path(document: YamlDocument, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return path
 
 
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "int_from_float": "a whole number",
+    "model_attributes_type": "a mapping",
+}
+
+
 def _relevant_errors(document: YamlDocument, errors: list[Any]) -> list[Any]:
-    """Drop 'wrong type' noise from union branches where a sharper error exists."""
+    """Drop 'wrong type' noise from union branches; merge what is left per place.
+
+    A union such as ``int | float`` or ``Expression | number`` reports one
+    error per member. Where a sharper error exists at or below the same place,
+    the type errors are noise; otherwise they merge into one "should be a or b".
+    """
     located = [(e, _data_path(document, e["loc"])) for e in errors]
     sharp = [path for e, path in located if e["type"] not in _TYPE_MISMATCHES]
-    kept = []
+    kept: list[Any] = []
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for error, path in located:
-        if error["type"] in _TYPE_MISMATCHES and any(p[: len(path)] == path for p in sharp):
+        if error["type"] not in _TYPE_MISMATCHES:
+            kept.append(error)
             continue
-        kept.append(error)
+        if any(p[: len(path)] == path for p in sharp):
+            continue
+        if path in merged:
+            merged[path]["expected"].append(_TYPE_WORDS.get(error["type"], error["type"]))
+            continue
+        entry = {**error, "expected": [_TYPE_WORDS.get(error["type"], error["type"])]}
+        merged[path] = entry
+        kept.append(entry)
+    for entry in merged.values():
+        words = list(dict.fromkeys(entry["expected"]))
+        if "a number" in words and "a whole number" in words:
+            words.remove("a whole number")
+        entry["msg"] = "Input should be " + " or ".join(words)
     return kept
 
 
@@ -186,9 +218,13 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_folder(folder: Path, issues: IssueList) -> list[LoadedFile]:
-    """Load every definition file under ``folder``; problems go to ``issues``."""
+def load_folder(folder: Path, issues: IssueList) -> tuple[list[LoadedFile], int]:
+    """Load every definition file under ``folder``; problems go to ``issues``.
+
+    Returns the files that passed their schema and how many did not.
+    """
     loaded = []
+    failed = 0
     for path in definition_files(folder):
         name = display_name(path)
         size = path.stat().st_size
@@ -198,8 +234,11 @@ def load_folder(folder: Path, issues: IssueList) -> list[LoadedFile]:
                 Location(name, 1, 1),
                 f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
             )
+            failed += 1
             continue
         result = load_definition_text(path.read_bytes(), name, issues)
-        if result is not None:
+        if result is None:
+            failed += 1
+        else:
             loaded.append(result)
-    return loaded
+    return loaded, failed

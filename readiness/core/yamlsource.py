@@ -164,7 +164,7 @@ def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | No
         issues.add(exc.code, _mark_location(path, exc.mark), exc.message)
         return None
     except yaml.composer.ComposerError as exc:
-        if "single document" in str(exc.problem):
+        if "single document" in f"{exc.context} {exc.problem}":
             issues.add(
                 ErrorCode.YAML_008,
                 _mark_location(path, exc.problem_mark),

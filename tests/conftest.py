@@ -1,0 +1,184 @@
+"""Shared fixtures: the app on a fresh database per test, a client, and an intern helper."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from readiness import create_app
+from readiness.core.definitions import AssessmentDefinition, require_definitions
+from readiness.demo import demo_answer_sets
+from readiness.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's READINESS_* or DATABASE_URL settings."""
+    for name in list(os.environ):
+        if name.startswith("READINESS_") or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def definition() -> AssessmentDefinition:
+    """The real default questionnaire with its rules."""
+    return require_definitions(QUESTIONNAIRES).default
+
+
+@pytest.fixture
+def full_answers() -> dict[str, Any]:
+    """A complete, valid answer set for the real questionnaire (a TITP intern from Vietnam)."""
+    return dict(demo_answer_sets()["base"])
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 16,
+            "SQLALCHEMY_DATABASE_URI": database,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def hidden_value(html: str, name: str) -> str:
+    match = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html)
+    assert match, f"no hidden field {name}"
+    return match.group(1)
+
+
+def form_fields(question_type: str, question_id: str, value: Any) -> list[tuple[str, str]]:
+    """How a browser sends one answer."""
+    if value is None:
+        return []
+    if question_type == "multiple_choice":
+        return [(question_id, v) for v in value]
+    return [(question_id, str(value))]
+
+
+class InternBrowser:
+    """Drives the intern flow through the test client, as a phone browser would."""
+
+    def __init__(self, client: FlaskClient, definition: AssessmentDefinition) -> None:
+        self.client = client
+        self.definition = definition
+
+    def sign_up(self, username: str = "intern-a", password: str = "correct horse") -> None:
+        page = self.client.get("/auth/signup").get_data(as_text=True)
+        response = self.client.post(
+            "/auth/signup",
+            data={
+                "csrf_token": csrf_token(page),
+                "username": username,
+                "password": password,
+                "confirm": password,
+                "locale": "en",
+            },
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+
+    def sign_in(self, username: str = "intern-a", password: str = "correct horse") -> None:
+        page = self.client.get("/auth/signin").get_data(as_text=True)
+        response = self.client.post(
+            "/auth/signin",
+            data={"csrf_token": csrf_token(page), "username": username, "password": password},
+        )
+        assert response.status_code == 303
+
+    def start(self) -> int:
+        home = self.client.get("/me").get_data(as_text=True)
+        response = self.client.post("/assessments", data={"csrf_token": csrf_token(home)})
+        assert response.status_code == 303
+        return int(re.search(r"/assessments/(\d+)", response.location).group(1))
+
+    def page_url(self, assessment_id: int, page_id: str) -> str:
+        return f"/assessments/{assessment_id}/pages/{page_id}"
+
+    def post_page(
+        self,
+        assessment_id: int,
+        page_id: str,
+        answers: dict[str, Any],
+        action: str = "next",
+        extra: list[tuple[str, str]] | None = None,
+        **overrides: str,
+    ) -> Any:
+        """GET the page for its tokens, then POST the given answers for its questions."""
+        url = self.page_url(assessment_id, page_id)
+        html = self.client.get(url).get_data(as_text=True)
+        data = [
+            ("csrf_token", csrf_token(html)),
+            ("action", action),
+            ("definition_hash", hidden_value(html, "definition_hash")),
+            ("soft_ack", hidden_value(html, "soft_ack")),
+        ]
+        page = self.definition.pages[page_id]
+        for question in page.questions:
+            if question.id in answers:
+                data += form_fields(question.type, question.id, answers[question.id])
+        data += extra or []
+        data = [(k, overrides.get(k, v)) for k, v in data]
+        return self.client.post(url, data=data)
+
+    def answer_all(self, assessment_id: int, answers: dict[str, Any]) -> None:
+        """Answer every shown page in order with ``answers``."""
+        for page in self.definition.visible_pages(answers):
+            shown = {
+                q.id: answers[q.id]
+                for q in self.definition.visible_questions(page, answers)
+                if q.id in answers
+            }
+            response = self.post_page(assessment_id, page.id, shown)
+            assert response.status_code == 303, (page.id, response.get_data(as_text=True)[:3000])
+
+    def submit(self, assessment_id: int) -> Any:
+        html = self.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
+        token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+        return self.client.post(
+            f"/assessments/{assessment_id}/submit",
+            data={"csrf_token": csrf_token(html), "submit_token": token},
+        )
+
+
+@pytest.fixture
+def intern(client: FlaskClient, definition: AssessmentDefinition) -> InternBrowser:
+    browser = InternBrowser(client, definition)
+    browser.sign_up()
+    return browser
