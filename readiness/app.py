@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from readiness.cli import register_commands
 from readiness.config import (
@@ -70,7 +71,14 @@ def _init_extensions(app: Flask) -> None:
     register_commands(app)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """Ids in URLs: at most 18 digits, so a huge number is a 404 and never a database error."""
+
+    regex = r"\d{1,18}"
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(intern.bp)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.datastructures import MultiDict
 
 from readiness import create_app
 from readiness.core.definitions import AssessmentDefinition, require_definitions
@@ -84,6 +85,14 @@ def hidden_value(html: str, name: str) -> str:
     return match.group(1)
 
 
+def is_checked(html: str, name: str, value: str) -> bool:
+    """Whether the page shows the radio or checkbox ``name=value`` as checked."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag and f'value="{value}"' in tag:
+            return " checked" in tag
+    return False
+
+
 def form_fields(question_type: str, question_id: str, value: Any) -> list[tuple[str, str]]:
     """How a browser sends one answer."""
     if value is None:
@@ -155,7 +164,7 @@ class InternBrowser:
                 data += form_fields(question.type, question.id, answers[question.id])
         data += extra or []
         data = [(k, overrides.get(k, v)) for k, v in data]
-        return self.client.post(url, data=data)
+        return self.client.post(url, data=MultiDict(data))
 
     def answer_all(self, assessment_id: int, answers: dict[str, Any]) -> None:
         """Answer every shown page in order with ``answers``."""

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from readiness.extensions import db, login_manager
 from readiness.models import User
-from readiness.web.forms import ActionForm, SignInForm, SignUpForm
+from readiness.web.forms import SignInForm, SignUpForm
 from readiness.web.i18n import select_locale
 from readiness.web.navigation import safe_next_url
 
@@ -76,8 +76,7 @@ def sign_in() -> Response | str:
 @bp.post("/signout")
 @login_required
 def sign_out() -> Response:
-    ActionForm().validate_on_submit()
-    logout_user()
     session.clear()
+    logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
     flash("You are signed out.", "info")
     return redirect(url_for("pages.index"), 303)

@@ -22,6 +22,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -141,7 +142,7 @@ def _date_when(when: str) -> Callable[..., None]:
 
 
 def _choice_field(question: ChoiceQuestion, label: str, locale: str) -> Field:
-    choices = [(o.id, localize(o.label, locale)) for o in question.options]
+    choices = [SelectChoice(o.id, localize(o.label, locale)) for o in question.options]
     ids = [o.id for o in question.options]
     if question.type == "single_choice":
         return RadioField(label, choices=choices, validate_choice=False, validators=[_one_of(ids)])
@@ -160,7 +161,7 @@ def _likert_field(question: LikertQuestion, label: str, _locale: str) -> Field:
     values = list(range(1, question.scale + 1))
     return RadioField(
         label,
-        choices=[(v, str(v)) for v in values],
+        choices=[SelectChoice(v, str(v)) for v in values],
         coerce=_to_int,
         validate_choice=False,
         validators=[_one_of(values)],
@@ -180,7 +181,7 @@ def _yes_no_field(_question: Question, label: str, locale: str) -> Field:
     yes, no = ("はい", "いいえ") if locale == "ja" else ("Yes", "No")
     return RadioField(
         label,
-        choices=[("yes", yes), ("no", no)],
+        choices=[SelectChoice("yes", yes), SelectChoice("no", no)],
         validate_choice=False,
         validators=[_one_of(["yes", "no"])],
     )
@@ -259,7 +260,7 @@ def initial_field_data(question: Question, value: Any) -> Any:
 USERNAME_RULE = Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$", message="Use 3 to 40 letters, digits, '.', '_' or '-'."
 )
-LANGUAGE_CHOICES = [("en", "English"), ("ja", "日本語")]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
 
 class SignUpForm(FlaskForm):

@@ -1,0 +1,308 @@
+"""Bad and hostile input on questionnaire pages: a clear message, and no answer lost."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from readiness.extensions import db
+from readiness.models import Answer, Assessment
+
+from ..conftest import InternBrowser, csrf_token, hidden_value, is_checked
+
+
+@pytest.fixture
+def started(intern: InternBrowser, full_answers: dict[str, Any]) -> int:
+    """An assessment with the profile page saved; the next page is trade_skills."""
+    assessment_id = intern.start()
+    profile = {
+        q.id: full_answers[q.id]
+        for q in intern.definition.pages["profile"].questions
+        if q.id in full_answers
+    }
+    assert intern.post_page(assessment_id, "profile", profile).status_code == 303
+    return assessment_id
+
+
+def snapshot(app: Flask, assessment_id: int) -> tuple[dict[str, str], str]:
+    with app.app_context():
+        rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+        assessment = db.session.get(Assessment, assessment_id)
+        return {r.question_id: r.value_json for r in rows}, assessment.saved_pages_json
+
+
+def japanese(full_answers: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    values = {
+        k: full_answers[k]
+        for k in (
+            "jlpt",
+            "jft",
+            "understand_instructions",
+            "phone_japanese",
+            "read_notices",
+            "study_hours",
+            "next_test",
+        )
+        if k in full_answers
+    }
+    values.update(changes)
+    return values
+
+
+def test_required_question_left_empty_is_marked(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    before = snapshot(app, started)
+    response = intern.post_page(started, "trade_skills", {"trade_confidence": 4})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Please answer this question." in html
+    assert is_checked(html, "trade_confidence", "4")  # what was typed is kept
+    assert snapshot(app, started) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Enter a number using digits only"),
+        ("61", "Enter a number from 0 to 60"),
+        ("2.5", "Enter a whole number"),
+        ("NaN", "Enter a number using digits only"),
+        ("1e309", "Enter a number using digits only"),
+        ("99999999999999999999999", "Enter a number from 0 to 60"),
+    ],
+)
+def test_bad_numbers_get_a_message_beside_the_field(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], value: str, message: str
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    before = snapshot(app, assessment_id)
+    response = intern.post_page(
+        assessment_id, "japanese", japanese(full_answers), study_hours=value
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert snapshot(app, assessment_id) == before
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("１２", 12), ("1,000", None), (" 7 ", 7)])
+def test_phone_keyboards_digits_are_accepted(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], typed: str, stored: int | None
+) -> None:
+    """Full-width (IME) digits, thousands commas and spaces are read as numbers."""
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    response = intern.post_page(
+        assessment_id, "japanese", japanese(full_answers), study_hours=typed
+    )
+    if stored is None:  # 1,000 hours a week is read as 1000: over the limit, said clearly
+        assert "Enter a number from 0 to 60" in response.get_data(as_text=True)
+        return
+    assert response.status_code == 303
+    assert json.loads(snapshot(app, assessment_id)[0]["study_hours"]) == stored
+
+
+def test_option_not_offered_is_refused(
+    app: Flask, intern: InternBrowser, started: int, full_answers: dict[str, Any]
+) -> None:
+    intern.answer_all(started, full_answers)
+    before = snapshot(app, started)
+    response = intern.post_page(started, "japanese", japanese(full_answers, jlpt="n0"))
+    assert response.status_code == 200
+    assert "not one of the options" in response.get_data(as_text=True)
+    assert snapshot(app, started) == before
+
+
+def test_unknown_question_in_a_post_saves_nothing(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    before = snapshot(app, assessment_id)
+    response = intern.post_page(
+        assessment_id, "japanese", japanese(full_answers, jlpt="n1"), extra=[("is_admin", "1")]
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Nothing was saved" in html
+    assert is_checked(html, "jlpt", "n1")
+    assert snapshot(app, assessment_id) == before
+
+
+def test_two_values_for_a_single_answer_are_refused(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    before = snapshot(app, assessment_id)
+    response = intern.post_page(
+        assessment_id, "japanese", japanese(full_answers), extra=[("jlpt", "n1")]
+    )
+    assert response.status_code == 400
+    assert snapshot(app, assessment_id) == before
+
+
+def test_oversized_text_is_refused_with_its_limit(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    network = {q.id: full_answers.get(q.id) for q in intern.definition.pages["network"].questions}
+    response = intern.post_page(
+        assessment_id, "network", {**network, "coordinator_note": "x" * 2001}
+    )
+    assert response.status_code == 200
+    assert "under 2,000 characters" in response.get_data(as_text=True)
+    assert "coordinator_note" not in snapshot(app, assessment_id)[0]
+
+
+def test_a_huge_body_gets_413(intern: InternBrowser, started: int) -> None:
+    response = intern.client.post(
+        f"/assessments/{started}/pages/trade_skills",
+        data={"coordinator_note": "x" * (2 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_skipping_ahead_is_sent_back_to_the_right_page(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    """Posting the last page before the earlier ones goes back to where the intern stopped."""
+    before = snapshot(app, started)
+    response = intern.client.post(
+        f"/assessments/{started}/pages/network", data={"mentor": "yes", "action": "next"}
+    )
+    assert response.status_code == 303
+    assert response.location.endswith(f"/assessments/{started}")
+    assert snapshot(app, started) == before
+    target = intern.client.get(response.location).location
+    assert target.endswith("/pages/trade_skills")
+
+
+def test_expired_csrf_token_keeps_what_was_typed(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    """A page sent with a stale token is shown again with its values and a fresh token."""
+    before = snapshot(app, started)
+    response = intern.post_page(
+        started, "trade_skills", {"trade_confidence": 5, "can_teach": 2}, csrf_token="stale"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "page had to be refreshed" in html
+    assert is_checked(html, "trade_confidence", "5")
+    assert snapshot(app, started) == before
+
+
+def test_questionnaire_changed_while_the_page_was_open(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    response = intern.post_page(
+        started, "trade_skills", {"trade_confidence": 5}, definition_hash="0" * 64
+    )
+    assert response.status_code == 400
+    assert "questionnaire was updated" in response.get_data(as_text=True)
+
+
+def test_soft_required_question_warns_once_then_lets_go(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    """Certificates is soft-required: first Next warns, the second Next skips it."""
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    trade = {
+        q.id: full_answers.get(q.id)
+        for q in intern.definition.pages["trade_skills"].questions
+        if full_answers.get(q.id) is not None and q.id != "certificates"
+    }
+    first = intern.post_page(assessment_id, "trade_skills", trade)
+    assert first.status_code == 200
+    assert "You skipped this question" in first.get_data(as_text=True)
+    assert "certificates" in snapshot(app, assessment_id)[0]  # nothing changed yet
+    url = f"/assessments/{assessment_id}/pages/trade_skills"
+    html = first.get_data(as_text=True)
+    data = [
+        ("csrf_token", csrf_token(html)),
+        ("action", "next"),
+        ("definition_hash", hidden_value(html, "definition_hash")),
+        ("soft_ack", hidden_value(html, "soft_ack")),
+    ]
+    data += [(k, str(v)) for k, v in trade.items()]
+    second = intern.client.post(url, data=dict(data))
+    assert second.status_code == 303
+    assert "certificates" not in snapshot(app, assessment_id)[0]
+
+
+def test_exclusive_option_cannot_be_combined(
+    intern: InternBrowser, started: int, full_answers: dict[str, Any]
+) -> None:
+    trade = {
+        q.id: full_answers.get(q.id)
+        for q in intern.definition.pages["trade_skills"].questions
+        if full_answers.get(q.id) is not None
+    }
+    response = intern.post_page(
+        started, "trade_skills", {**trade, "certificates": ["forklift", "none"]}
+    )
+    assert response.status_code == 200
+    assert "cannot be combined" in response.get_data(as_text=True)
+
+
+def test_back_and_save_for_later_keep_the_answers(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    """'Save for later' stores a half-filled page without asking for the rest."""
+    response = intern.post_page(started, "trade_skills", {"trade_confidence": 5}, action="save")
+    assert response.status_code == 303
+    assert response.location.endswith("/me")
+    assert json.loads(snapshot(app, started)[0]["trade_confidence"]) == 5
+    back = intern.post_page(started, "trade_skills", {"trade_confidence": 4}, action="back")
+    assert back.location.endswith("/pages/profile")
+    assert json.loads(snapshot(app, started)[0]["trade_confidence"]) == 4
+
+
+def test_submitting_an_incomplete_assessment_goes_to_the_review(
+    app: Flask, intern: InternBrowser, started: int
+) -> None:
+    html = intern.client.get(f"/assessments/{started}/review").get_data(as_text=True)
+    assert "still need an answer" in html
+    response = intern.submit(started)
+    assert response.location.endswith(f"/assessments/{started}/review")
+    with app.app_context():
+        assert db.session.get(Assessment, started).status == "draft"
+
+
+def test_a_wrong_submit_token_is_refused(intern: InternBrowser, started: int) -> None:
+    html = intern.client.get(f"/assessments/{started}/review").get_data(as_text=True)
+    response = intern.client.post(
+        f"/assessments/{started}/submit", data={"csrf_token": csrf_token(html), "submit_token": "x"}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assessments/{id}",
+        "/assessments/{id}/review",
+        "/assessments/{id}/result",
+        "/assessments/{id}/pages/profile",
+    ],
+)
+def test_another_interns_assessment_is_404(
+    app: Flask, intern: InternBrowser, started: int, path: str
+) -> None:
+    other = InternBrowser(app.test_client(), intern.definition)
+    other.sign_up("intern-b")
+    assert other.client.get(path.format(id=started)).status_code == 404
+    assert other.client.get(path.format(id=99999999999999999999)).status_code == 404
+
+
+def test_unknown_page_is_404(intern: InternBrowser, started: int) -> None:
+    assert intern.client.get(f"/assessments/{started}/pages/nope").status_code == 404

@@ -1,0 +1,185 @@
+"""The intern's whole flow through the test client: sign up, answer, resume, submit, result."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from readiness.extensions import db
+from readiness.models import Answer, Assessment
+
+from ..conftest import InternBrowser
+
+
+def stored_answers(app: Flask, assessment_id: int) -> dict[str, Any]:
+    with app.app_context():
+        rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+        return {row.question_id: json.loads(row.value_json) for row in rows}
+
+
+def test_complete_assessment_shows_explained_scores(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    review = intern.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
+    assert "Review your answers" in review
+    assert "Vietnam" in review
+    response = intern.submit(assessment_id)
+    assert response.status_code == 303
+    assert response.location.endswith(f"/assessments/{assessment_id}/result")
+    result = intern.client.get(response.location).get_data(as_text=True)
+    for label in ("Skills", "Japanese language", "Financing", "Business idea", "Network"):
+        assert label in result
+    assert "<svg" in result
+    assert "Why this score" in result
+    assert "JLPT N4 is the level SSW (i) asks for" in result  # a rule's explanation
+    assert "Your answer: N4" in result
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        assert assessment.status == "submitted"
+        assert assessment.questionnaire_version == "1.0.0"
+        assert assessment.rules_version == "1.0.0"
+        assert len(assessment.content_hash) == 64
+        card = json.loads(assessment.scorecard_json)
+        assert card["content_hash"] == assessment.content_hash
+        assert json.loads(assessment.answers_json)["jlpt"] == "n4"
+
+
+def test_leaving_and_coming_back_resumes_where_the_intern_stopped(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    """Two pages saved, the phone closed; a new browser signs in and lands on page three."""
+    assessment_id = intern.start()
+    pages = intern.definition.visible_pages(full_answers)
+    for page in pages[:2]:
+        shown = {q.id: full_answers[q.id] for q in page.questions if q.id in full_answers}
+        assert intern.post_page(assessment_id, page.id, shown).status_code == 303
+    other_phone = InternBrowser(app.test_client(), intern.definition)
+    other_phone.sign_in()
+    home = other_phone.client.get("/me").get_data(as_text=True)
+    assert "Continue where you stopped" in home
+    response = other_phone.client.get(f"/assessments/{assessment_id}")
+    assert response.location.endswith(f"/pages/{pages[2].id}")
+    page_one = other_phone.client.get(f"/assessments/{assessment_id}/pages/{pages[0].id}")
+    assert 'value="26"' in page_one.get_data(as_text=True)  # months in Japan, saved earlier
+
+
+def test_saving_one_page_never_wipes_another(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    before = stored_answers(app, assessment_id)
+    changed = {q.id: full_answers.get(q.id) for q in intern.definition.pages["japanese"].questions}
+    changed["jlpt"] = "n3"
+    assert intern.post_page(assessment_id, "japanese", changed).status_code == 303
+    after = stored_answers(app, assessment_id)
+    assert after["jlpt"] == "n3"
+    assert {k: v for k, v in after.items() if k != "jlpt"} == {
+        k: v for k, v in before.items() if k != "jlpt"
+    }
+
+
+def test_submitting_twice_makes_one_result(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    html = intern.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+    data = {"csrf_token": csrf, "submit_token": token}
+    first = intern.client.post(f"/assessments/{assessment_id}/submit", data=data)
+    second = intern.client.post(f"/assessments/{assessment_id}/submit", data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.location == second.location
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Assessment))
+        submitted_at = db.session.get(Assessment, assessment_id).submitted_at
+    assert count == 1
+    third = intern.client.post(f"/assessments/{assessment_id}/submit", data=data)
+    assert third.status_code == 303
+    with app.app_context():
+        assert db.session.get(Assessment, assessment_id).submitted_at == submitted_at
+
+
+def test_a_submitted_assessment_cannot_change(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    intern.submit(assessment_id)
+    with app.app_context():
+        frozen = db.session.get(Assessment, assessment_id).answers_json
+    page = intern.client.post(
+        f"/assessments/{assessment_id}/pages/japanese", data={"jlpt": "n1", "action": "next"}
+    )
+    assert page.status_code == 303
+    assert page.location.endswith("/result")
+    with app.app_context():
+        assert db.session.get(Assessment, assessment_id).answers_json == frozen
+    assert stored_answers(app, assessment_id)["jlpt"] == "n4"
+
+
+def test_taking_it_again_compares_with_the_earlier_result(
+    intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    first = intern.start()
+    intern.answer_all(first, {**full_answers, "jlpt": "n5"})
+    intern.submit(first)
+    second = intern.start()
+    assert second != first
+    intern.answer_all(second, full_answers)
+    result = intern.client.get(intern.submit(second).location).get_data(as_text=True)
+    assert "since" in result
+    assert re.search(r'class="delta up">\+\d+</span>', result)  # language went up
+    home = intern.client.get("/me").get_data(as_text=True)
+    assert home.count("/result") == 2
+
+
+def test_starting_twice_opens_the_same_draft(intern: InternBrowser) -> None:
+    assert intern.start() == intern.start()
+
+
+def test_the_ssw_question_is_shown_only_to_ssw_workers(
+    intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    assessment_id = intern.start()
+    profile = {
+        q.id: full_answers[q.id]
+        for q in intern.definition.pages["profile"].questions
+        if q.id in full_answers
+    }
+    intern.post_page(assessment_id, "profile", profile)
+    titp_page = intern.client.get(f"/assessments/{assessment_id}/pages/trade_skills").text
+    assert 'name="skills_test"' in titp_page
+    assert 'name="ssw_test"' not in titp_page
+    intern.post_page(assessment_id, "profile", {**profile, "programme": "ssw1"})
+    ssw_page = intern.client.get(f"/assessments/{assessment_id}/pages/trade_skills").text
+    assert 'name="ssw_test"' in ssw_page
+    assert 'name="skills_test"' not in ssw_page
+
+
+def test_an_answer_hidden_by_the_same_page_is_kept_but_not_scored(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+) -> None:
+    """Debt amount typed, then 'no debt' chosen: the amount is not counted."""
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    money = {q.id: full_answers.get(q.id) for q in intern.definition.pages["financing"].questions}
+    response = intern.post_page(assessment_id, "financing", {**money, "has_debt": "no"})
+    assert response.status_code == 303
+    intern.submit(assessment_id)
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        frozen = json.loads(assessment.answers_json)
+        card = json.loads(assessment.scorecard_json)
+    assert "debt_remaining" not in frozen
+    financing = next(d for d in card["dimensions"] if d["id"] == "financing")
+    debt_rule = next(c for c in financing["contributions"] if c["rule_id"] == "debt_vs_savings")
+    assert debt_rule["status"] == "not_applicable"
