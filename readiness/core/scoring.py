@@ -41,6 +41,11 @@ class Contribution(NamedTuple):
     #: The question a choice rule reads (for showing the answer's label), else None.
     question: str | None = None
 
+    @property
+    def gap(self) -> float:
+        """Points on the dimension's scale this rule could still add: the biggest gaps first."""
+        return self.possible - self.share
+
 
 @dataclass(slots=True)
 class DimensionScore:
