@@ -60,11 +60,11 @@ def environment_overrides(environ: dict[str, str] | None = None) -> dict[str, An
         except ValueError as exc:
             raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from exc
     if environ.get("DATABASE_URL"):
-        values["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(environ["DATABASE_URL"])
+        values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     return values
 
 
-def _normalise_database_url(url: str) -> str:
+def normalise_database_url(url: str) -> str:
     """Accept the common ``postgres://`` spelling and pick the psycopg 3 driver."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")

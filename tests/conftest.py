@@ -14,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.datastructures import MultiDict
 
 from readiness import create_app
+from readiness.config import normalise_database_url
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.demo import demo_answer_sets
 from readiness.extensions import db
@@ -44,7 +45,9 @@ def full_answers() -> dict[str, Any]:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    database = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    )
     app = create_app(
         {
             "TESTING": True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from readiness.core.definitions import AssessmentDefinition
@@ -18,8 +19,9 @@ class Progress:
     answers: Mapping[str, Any]
     saved_pages: frozenset[str]
 
-    @property
+    @cached_property
     def pages(self) -> list[Page]:
+        """The shown pages (computed once: navigation asks for them often)."""
         return self.definition.visible_pages(self.answers)
 
     def position(self, page_id: str) -> int | None:

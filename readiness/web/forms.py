@@ -220,13 +220,29 @@ FIELD_FACTORIES: dict[str, Callable[[Any, str, str], Field]] = {
 }
 
 
-def build_page_form(questions: list[Question], locale: str, **kwargs: Any) -> AnswerForm:
-    """Build and instantiate the form for a page's questions, fields named by question id."""
-    fields = {
-        q.id: FIELD_FACTORIES[q.type](q, localize(q.label, locale), locale) for q in questions
-    }
-    form_class = type("PageForm", (AnswerForm,), fields)
+def build_page_form(
+    questions: list[Question], locale: str, content_hash: str, **kwargs: Any
+) -> AnswerForm:
+    """Instantiate the form for a page's questions, fields named by question id.
+
+    Form classes are cached per (definition content hash, questions, locale):
+    building a class is slow and, for the same content, its fields never change.
+    """
+    key = (content_hash, tuple(q.id for q in questions), locale)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        fields = {
+            q.id: FIELD_FACTORIES[q.type](q, localize(q.label, locale), locale) for q in questions
+        }
+        form_class = type("PageForm", (AnswerForm,), fields)
+        if len(_FORM_CLASSES) >= _FORM_CLASS_LIMIT:
+            _FORM_CLASSES.clear()
+        _FORM_CLASSES[key] = form_class
     return form_class(**kwargs)
+
+
+_FORM_CLASSES: dict[tuple[str, tuple[str, ...], str], type[AnswerForm]] = {}
+_FORM_CLASS_LIMIT = 1000
 
 
 def field_answer(question: Question, field: Field) -> Any:

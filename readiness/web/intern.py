@@ -67,8 +67,12 @@ def definition_of(assessment: Assessment) -> AssessmentDefinition:
     return definition
 
 
-def progress_of(assessment: Assessment, definition: AssessmentDefinition) -> Progress:
-    return Progress(definition, assessment.answer_values(), frozenset(assessment.saved_pages))
+def progress_of(
+    assessment: Assessment, definition: AssessmentDefinition, answers: dict[str, Any] | None = None
+) -> Progress:
+    if answers is None:
+        answers = assessment.answer_values()
+    return Progress(definition, answers, frozenset(assessment.saved_pages))
 
 
 @bp.get("/me")
@@ -116,11 +120,14 @@ def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
     definition = definition_of(assessment)
     if page_id not in definition.pages:
         abort(404)
-    progress = progress_of(assessment, definition)
+    answers = assessment.answer_values()
+    progress = progress_of(assessment, definition, answers)
     if not progress.is_reachable(page_id):
         flash("Please go through the pages in order. This is where you stopped.", "warning")
         return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
-    submission = PageSubmission(assessment, definition, definition.pages[page_id], select_locale())
+    submission = PageSubmission(
+        assessment, definition, definition.pages[page_id], select_locale(), answers
+    )
     if request.method == "GET":
         return render_page(submission, submission.form_for_display(), progress)
     return submission.handle_post(progress)

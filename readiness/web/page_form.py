@@ -33,13 +33,18 @@ class PageSubmission:
     """One page of one assessment, for one request."""
 
     def __init__(
-        self, assessment: Assessment, definition: AssessmentDefinition, page: Page, locale: str
+        self,
+        assessment: Assessment,
+        definition: AssessmentDefinition,
+        page: Page,
+        locale: str,
+        saved: dict[str, Any],
     ) -> None:
         self.assessment = assessment
         self.definition = definition
         self.page = page
         self.locale = locale
-        self.saved = assessment.answer_values()
+        self.saved = saved
         self.questions = self._questions_to_render()
         self.soft_warned: set[str] = set()
         self.problems: list[str] = []
@@ -68,10 +73,12 @@ class PageSubmission:
             q.id: initial_field_data(q, self.saved.get(q.id)) for q in self.questions
         }
         data["definition_hash"] = self.definition.content_hash
-        return build_page_form(self.questions, self.locale, formdata=None, data=data)
+        return build_page_form(
+            self.questions, self.locale, self.definition.content_hash, formdata=None, data=data
+        )
 
     def handle_post(self, progress: Progress) -> Response | tuple[str, int] | str:
-        form = build_page_form(self.questions, self.locale)
+        form = build_page_form(self.questions, self.locale, self.definition.content_hash)
         action = request.form.get("action", "next")
         action = action if action in ACTIONS else "next"
         form.validate()
