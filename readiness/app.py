@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     instance = Path(app.instance_path)
     app.config.from_mapping(default_config(instance))
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile(str(instance / "config.py"), silent=True)
     app.config.from_mapping(environment_overrides())
     app.config.from_mapping(config or {})
     ensure_secret_key(app.config, instance)

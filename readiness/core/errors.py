@@ -45,8 +45,6 @@ class ErrorCode(Enum):
     RULE_006 = "a scored option has no points"
     RULE_007 = "a dimension has no rules"
     QUEST_001 = "invalid numeric limits"
-    QUEST_002 = "a locale text is missing the default locale"
-    QUEST_003 = "a page has no questions"
     SET_001 = "no questionnaire found"
     SET_002 = "questionnaire has no rules file"
 

@@ -1,0 +1,65 @@
+"""Configuration: defaults, the instance file, environment variables, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readiness.config import (
+    ConfigError,
+    ensure_secret_key,
+    environment_overrides,
+    normalise_database_url,
+)
+
+
+def test_environment_variables_override_defaults() -> None:
+    values = environment_overrides(
+        {"READINESS_MAX_CONTENT_LENGTH": "2048", "DATABASE_URL": "postgres://u@h/db", "OTHER": "x"}
+    )
+    assert values == {
+        "MAX_CONTENT_LENGTH": 2048,
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db",
+    }
+
+
+def test_a_bad_number_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="READINESS_MAX_CONTENT_LENGTH='big'"):
+        environment_overrides({"READINESS_MAX_CONTENT_LENGTH": "big"})
+
+
+def test_production_requires_a_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="READINESS_SECRET_KEY must be set"):
+        ensure_secret_key({"READINESS_ENV": "production"}, tmp_path)
+    with pytest.raises(ConfigError, match="too short"):
+        ensure_secret_key({"SECRET_KEY": "short"}, tmp_path)
+
+
+def test_development_keeps_a_generated_key(tmp_path: Path) -> None:
+    first: dict = {}
+    ensure_secret_key(first, tmp_path)
+    second: dict = {}
+    ensure_secret_key(second, tmp_path)
+    assert len(first["SECRET_KEY"]) == 64
+    assert first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_database_urls_get_the_psycopg_driver() -> None:
+    assert normalise_database_url("postgresql://x/y") == "postgresql+psycopg://x/y"
+    assert normalise_database_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_instance_file_and_environment_reach_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readiness import create_app
+
+    monkeypatch.setenv("READINESS_MAX_CONTENT_LENGTH", "4096")
+    app = create_app(
+        {"SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"}
+    )
+    assert app.config["MAX_CONTENT_LENGTH"] == 4096
+    assert "PROJECT_ROOT" not in app.config  # the package's config module is not a config file
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
