@@ -23,7 +23,7 @@ from readiness.core.errors import IssueList
 from readiness.core.model import Questionnaire, RuleSet
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
-from readiness.demo import demo_command, init_db_command
+from readiness.demo import demo_command, init_db_command, reproduce_command
 
 
 def default_questionnaire_dir() -> Path:
@@ -134,3 +134,4 @@ def register_commands(app: Flask) -> None:
     """Commands that need the app and its database."""
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reproduce_command)

@@ -7,6 +7,8 @@ as they are, and their assessments are not duplicated.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 from typing import Any
 
 import click
@@ -18,7 +20,12 @@ from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
 from readiness.extensions import db
 from readiness.models import Assessment, User
-from readiness.operations import save_page, start_assessment, submit_assessment
+from readiness.operations import (
+    reproduce_scorecard,
+    save_page,
+    start_assessment,
+    submit_assessment,
+)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo accounts, local data only
 
@@ -185,3 +192,23 @@ def demo_command() -> None:
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, what in accounts:
         click.echo(f"  {username:<16} {what}")
+
+
+@click.command("reproduce")
+@click.argument("assessment_id", type=int)
+@with_appcontext
+def reproduce_command(assessment_id: int) -> None:
+    """Score a submitted assessment again with the definitions stored for it; compare."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}")
+    try:
+        card = reproduce_scorecard(assessment)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    stored = json.loads(assessment.scorecard_json or "{}")
+    same = card.to_dict() == stored
+    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+    click.echo(f"identical to the stored result: {'yes' if same else 'NO'}", err=True)
+    if not same:
+        sys.exit(1)

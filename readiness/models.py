@@ -111,3 +111,21 @@ class Answer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class DefinitionSnapshot(db.Model):
+    """The questionnaire and rules files a result was scored with, stored once per content hash.
+
+    With the answers and the score card on the assessment, this lets anyone reproduce a result
+    after the YAML files have changed.
+    """
+
+    __tablename__ = "definition_snapshot"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_path: Mapped[str] = mapped_column(String(255))
+    questionnaire_yaml: Mapped[str] = mapped_column(Text)
+    rules_path: Mapped[str] = mapped_column(String(255))
+    rules_yaml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,12 +15,21 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
-from readiness.core.definitions import AssessmentDefinition
+from readiness.core.definitions import AssessmentDefinition, load_definition_texts
 from readiness.core.model import Page
-from readiness.core.scoring import Scorer
+from readiness.core.scoring import ScoreCard, Scorer
 from readiness.extensions import db
-from readiness.models import DRAFT, SUBMITTED, Answer, Assessment, User, utcnow
+from readiness.models import (
+    DRAFT,
+    SUBMITTED,
+    Answer,
+    Assessment,
+    DefinitionSnapshot,
+    User,
+    utcnow,
+)
 
 
 def open_draft(user: User, questionnaire_id: str) -> Assessment | None:
@@ -117,9 +126,31 @@ def _upsert_portably(assessment: Assessment, rows: list[dict[str, Any]]) -> None
             answer.value_json, answer.updated_at = row["value_json"], row["updated_at"]
 
 
+def store_definition_snapshot(definition: AssessmentDefinition) -> None:
+    """Keep the definition files a result is scored with (once per content hash)."""
+    if db.session.get(DefinitionSnapshot, definition.content_hash) is not None:
+        return
+    q, r = definition.questionnaire_source, definition.rules_source
+    db.session.add(
+        DefinitionSnapshot(
+            content_hash=definition.content_hash,
+            questionnaire_id=definition.id,
+            questionnaire_path=q.path,
+            questionnaire_yaml=q.raw.decode("utf-8"),
+            rules_path=r.path,
+            rules_yaml=r.raw.decode("utf-8"),
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # stored meanwhile by a concurrent submit: the same content
+        db.session.rollback()
+
+
 def submit_assessment(assessment: Assessment, scorer: Scorer, today: dt.date) -> bool:
     """Score and freeze a draft; False when it was already submitted (nothing changes)."""
     definition = scorer.definition
+    store_definition_snapshot(definition)
     shown = definition.visible_answers(assessment.answer_values())
     card = scorer.score(shown, today)
     result = db.session.execute(
@@ -139,6 +170,29 @@ def submit_assessment(assessment: Assessment, scorer: Scorer, today: dt.date) ->
     db.session.commit()
     db.session.refresh(assessment)
     return result.rowcount == 1
+
+
+def reproduce_scorecard(assessment: Assessment) -> ScoreCard:
+    """Score a submitted assessment again with the definitions it was scored with.
+
+    :raises LookupError: when the assessment is not submitted or its snapshot is missing.
+    """
+    if assessment.status != SUBMITTED or assessment.scorecard_json is None:
+        raise LookupError(f"assessment {assessment.id} is not submitted")
+    snapshot = db.session.get(DefinitionSnapshot, assessment.content_hash)
+    if snapshot is None:
+        raise LookupError(f"no stored definitions for content hash {assessment.content_hash}")
+    definitions, issues = load_definition_texts(
+        {
+            snapshot.questionnaire_path: snapshot.questionnaire_yaml.encode("utf-8"),
+            snapshot.rules_path: snapshot.rules_yaml.encode("utf-8"),
+        }
+    )
+    if definitions is None:  # pragma: no cover - they were valid when stored
+        raise LookupError("; ".join(str(i) for i in issues.errors))
+    stored = ScoreCard.from_dict(json.loads(assessment.scorecard_json))
+    definition = definitions.definitions[snapshot.questionnaire_id]
+    return Scorer(definition).score(assessment.answer_values(), dt.date.fromisoformat(stored.as_of))
 
 
 def submitted_assessments(user: User) -> list[Assessment]:

@@ -19,7 +19,7 @@ from typing import Any
 from readiness.core.checks import check_questionnaire, check_rules
 from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
-from readiness.core.loader import LoadedFile, load_folder
+from readiness.core.loader import LoadedFile, load_definition_text, load_folder
 from readiness.core.model import Page, Question, Questionnaire, RuleSet
 
 
@@ -140,6 +140,24 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
         issues.add(ErrorCode.SET_001, Location(str(folder)), "no such folder")
         return None, issues
     loaded, failed = load_folder(folder, issues)
+    return _assemble(loaded, failed, issues, str(folder))
+
+
+def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None, IssueList]:
+    """Load and check definitions held in memory (file name -> bytes), e.g. stored snapshots."""
+    issues = IssueList()
+    loaded: list[LoadedFile] = []
+    for name, raw in files.items():
+        result = load_definition_text(raw, name, issues)
+        if result is not None:
+            loaded.append(result)
+    return _assemble(loaded, len(files) - len(loaded), issues, "<stored definitions>")
+
+
+def _assemble(
+    loaded: list[LoadedFile], failed: int, issues: IssueList, where: str
+) -> tuple[DefinitionSet | None, IssueList]:
+    """Cross-check loaded files and pair each questionnaire with its rules."""
     questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
     rule_files = [f for f in loaded if isinstance(f.model, RuleSet)]
     by_id: dict[str, LoadedFile] = {}
@@ -165,7 +183,7 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
                 f"questionnaire '{target}' already has rules in {rules_for[target].path}",
             )
         rules_for.setdefault(target, source)
-    _require_pairs(folder, by_id, rules_for, issues, others_failed=failed > 0)
+    _require_pairs(where, by_id, rules_for, issues, others_failed=failed > 0)
     if issues.errors:
         return None, issues
     definitions = {
@@ -176,7 +194,7 @@ def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
 
 
 def _require_pairs(
-    folder: Path,
+    where: str,
     by_id: dict[str, LoadedFile],
     rules_for: dict[str, LoadedFile],
     issues: IssueList,
@@ -189,7 +207,7 @@ def _require_pairs(
     if not by_id:
         issues.add(
             ErrorCode.SET_001,
-            Location(str(folder)),
+            Location(where),
             "no questionnaire file (kind: questionnaire) in this folder",
         )
     for qid, source in by_id.items():

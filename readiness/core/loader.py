@@ -52,6 +52,8 @@ class LoadedFile:
     document: YamlDocument
     model: Strict
     content_hash: str
+    #: The file's bytes, kept so a submitted result can store what it was scored with.
+    raw: bytes
 
     @property
     def path(self) -> str:
@@ -202,7 +204,7 @@ def load_definition_text(raw: bytes, display_path: str, issues: IssueList) -> Lo
     model = validate_document(document, issues)
     if model is None:
         return None
-    return LoadedFile(document, model, hashlib.sha256(raw).hexdigest())
+    return LoadedFile(document, model, hashlib.sha256(raw).hexdigest(), raw)
 
 
 def definition_files(folder: Path) -> list[Path]:

@@ -72,10 +72,13 @@ class ScoreCard:
     bands: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data; :meth:`from_dict` reads it back."""
+        """Plain JSON data (lists, not tuples), as stored; :meth:`from_dict` reads it back."""
         data = asdict(self)
-        for dim, source in zip(data["dimensions"], self.dimensions, strict=True):
-            dim["contributions"] = [c._asdict() for c in source.contributions]
+        data["bands"] = [dict(b) for b in self.bands]
+        data["dimensions"] = [
+            {**dim, "contributions": [c._asdict() for c in source.contributions]}
+            for dim, source in zip(data["dimensions"], self.dimensions, strict=True)
+        ]
         return data
 
     @classmethod

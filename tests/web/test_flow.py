@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
 
+from readiness import create_app
 from readiness.extensions import db
 from readiness.models import Answer, Assessment
+from readiness.operations import reproduce_scorecard
 
-from ..conftest import InternBrowser
+from ..conftest import QUESTIONNAIRES, InternBrowser
 
 
 def stored_answers(app: Flask, assessment_id: int) -> dict[str, Any]:
@@ -183,3 +188,37 @@ def test_an_answer_hidden_by_the_same_page_is_kept_but_not_scored(
     financing = next(d for d in card["dimensions"] if d["id"] == "financing")
     debt_rule = next(c for c in financing["contributions"] if c["rule_id"] == "debt_vs_savings")
     assert debt_rule["status"] == "not_applicable"
+
+
+def test_a_result_is_reproduced_after_the_yaml_changes(
+    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], tmp_path: Path
+) -> None:
+    """The files a result was scored with are stored; scoring again with them gives the same card,
+    even when the app now runs on changed rules."""
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    intern.submit(assessment_id)
+    changed = tmp_path / "changed"
+    shutil.copytree(QUESTIONNAIRES, changed)
+    rules = changed / "entrepreneurship-readiness.rules.yaml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            "points: {none: 0, n5: 20, n4: 45, n3: 70, n2: 90, n1: 100}",
+            "points: {none: 0, n5: 10, n4: 30, n3: 70, n2: 90, n1: 100}",
+        ),
+        encoding="utf-8",
+    )
+    new_app = create_app({**app.config, "QUESTIONNAIRE_DIR": str(changed)})
+    with new_app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        stored = json.loads(assessment.scorecard_json)
+        assert reproduce_scorecard(assessment).to_dict() == stored
+        state = new_app.extensions["readiness"]
+        rescored = state.scorers[assessment.questionnaire_id].score(
+            assessment.answer_values(), dt.date.fromisoformat(stored["as_of"])
+        )
+        assert rescored.content_hash != stored["content_hash"]
+        assert rescored.dimension("language").score < stored["dimensions"][1]["score"]
+    result = new_app.test_cli_runner().invoke(args=["reproduce", str(assessment_id)])
+    assert result.exit_code == 0
+    assert "identical to the stored result: yes" in result.output
