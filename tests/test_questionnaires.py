@@ -8,6 +8,7 @@ from pathlib import Path
 
 from readiness.cli import schema_documents
 from readiness.core.definitions import AssessmentDefinition, load_definitions
+from readiness.core.model import QUESTION_TYPES
 
 from .conftest import PROJECT_ROOT, QUESTIONNAIRES
 
@@ -24,16 +25,7 @@ def test_default_content_covers_the_agreed_ground(definition: AssessmentDefiniti
     dimensions = {d.id for d in definition.rules.dimensions}
     assert {"skills", "language", "financing", "business_idea", "network"} <= dimensions
     types = {q.type for q in definition.questions.values()}
-    assert types == {
-        "single_choice",
-        "multiple_choice",
-        "likert",
-        "yes_no",
-        "number",
-        "date",
-        "short_text",
-        "long_text",
-    }
+    assert types == set(QUESTION_TYPES)  # the default content uses every question type
     for question in definition.questions.values():
         assert {"en", "ja"} <= set(question.label), question.id
     for rule in definition.rules.rules:

@@ -160,29 +160,15 @@ def _assemble(
     """Cross-check loaded files and pair each questionnaire with its rules."""
     questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
     rule_files = [f for f in loaded if isinstance(f.model, RuleSet)]
-    by_id: dict[str, LoadedFile] = {}
     for source in questionnaires:
         check_questionnaire(source.model, source.document, issues)
-        qid = source.model.id
-        if qid in by_id:
-            issues.add(
-                ErrorCode.REF_001,
-                source.document.locate(("id",)),
-                f"questionnaire id '{qid}' is also used in {by_id[qid].path}",
-            )
-        by_id.setdefault(qid, source)
+    by_id = _index_unique(questionnaires, "id", "questionnaire id '{}' is also used in {}", issues)
     models = {qid: source.model for qid, source in by_id.items()}
-    rules_for: dict[str, LoadedFile] = {}
     for source in rule_files:
         check_rules(source.model, source.document, models, issues, others_failed=failed > 0)
-        target = source.model.questionnaire
-        if target in rules_for:
-            issues.add(
-                ErrorCode.REF_001,
-                source.document.locate(("questionnaire",)),
-                f"questionnaire '{target}' already has rules in {rules_for[target].path}",
-            )
-        rules_for.setdefault(target, source)
+    rules_for = _index_unique(
+        rule_files, "questionnaire", "questionnaire '{}' already has rules in {}", issues
+    )
     _require_pairs(where, by_id, rules_for, issues, others_failed=failed > 0)
     if issues.errors:
         return None, issues
@@ -191,6 +177,23 @@ def _assemble(
         for qid, source in by_id.items()
     }
     return DefinitionSet(definitions, tuple(issues.warnings)), issues
+
+
+def _index_unique(
+    sources: list[LoadedFile], field: str, message: str, issues: IssueList
+) -> dict[str, LoadedFile]:
+    """Index files by a model field; a second file with the same value is an error (REF_001)."""
+    index: dict[str, LoadedFile] = {}
+    for source in sources:
+        key = getattr(source.model, field)
+        if key in index:
+            issues.add(
+                ErrorCode.REF_001,
+                source.document.locate((field,)),
+                message.format(key, index[key].path),
+            )
+        index.setdefault(key, source)
+    return index
 
 
 def _require_pairs(

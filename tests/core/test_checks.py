@@ -257,3 +257,11 @@ def test_a_folder_without_questionnaires(tmp_path: Path) -> None:
     definitions, issues = load_definitions(tmp_path)
     assert definitions is None
     assert [i.code.name for i in issues.errors] == ["SET_001"]
+
+
+def test_two_questionnaires_with_one_id(write_definitions: Callable[..., Path]) -> None:
+    folder = write_definitions()
+    (folder / "copy.yaml").write_text(MINI_QUESTIONNAIRE, encoding="utf-8")
+    _, issues = load_definitions(folder)
+    assert [i.code.name for i in issues.errors] == ["REF_001"]
+    assert "also used in" in issues.errors[0].message
