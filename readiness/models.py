@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,7 +95,10 @@ class Assessment(db.Model):
         """The draft's answers by question id (submitted ones: the frozen copy)."""
         if self.answers_json is not None:
             return dict(json.loads(self.answers_json))
-        return {a.question_id: json.loads(a.value_json) for a in self.answers}
+        rows = db.session.execute(
+            select(Answer.question_id, Answer.value_json).where(Answer.assessment_id == self.id)
+        )
+        return {question_id: json.loads(value) for question_id, value in rows}
 
 
 class Answer(db.Model):

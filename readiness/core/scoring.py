@@ -206,6 +206,11 @@ class _CompiledRule:
                 for r in rule.ranges or []
             ]
             self.max_points = max(r[2] for r in self.ranges)
+        #: Single-answer rules: answer -> (points, detail), looked up once per scoring.
+        self.single_outcomes = {
+            answer: (float(points), self.details.get(answer))
+            for answer, points in self.points.items()
+        }
         #: Fraction of the rule's weight one point is worth.
         self.per_point = 1.0 / self.max_points if self.max_points else 0.0
 
@@ -234,7 +239,8 @@ class _CompiledRule:
             total = sum(self.points.get(option, 0) for option in answer)
             detail = next((self.details[o] for o in answer if o in self.details), None)
             return SCORED, list(answer), float(min(total, self.max_points)), detail
-        return SCORED, answer, float(self.points.get(answer, 0)), self.details.get(answer)
+        points, detail = self.single_outcomes.get(answer, (0.0, None))
+        return SCORED, answer, points, detail
 
     def _missing(self) -> Outcome:
         if self.skip_missing:
