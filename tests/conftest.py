@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from readiness import create_app
@@ -18,6 +20,7 @@ from readiness.config import normalise_database_url
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.demo import demo_answer_sets
 from readiness.extensions import db
+from readiness.models import Answer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
@@ -194,3 +197,22 @@ def intern(client: FlaskClient, definition: AssessmentDefinition) -> InternBrows
     browser = InternBrowser(client, definition)
     browser.sign_up()
     return browser
+
+
+@pytest.fixture
+def answered(intern: InternBrowser, full_answers: dict[str, Any]) -> int:
+    """An assessment with every page answered (not submitted yet); returns its id."""
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    return assessment_id
+
+
+def stored_answers(app: Flask, assessment_id: int) -> dict[str, Any]:
+    """The draft's answers as stored in the database, by question id."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Answer.question_id, Answer.value_json).where(
+                Answer.assessment_id == assessment_id
+            )
+        )
+        return {question_id: json.loads(value) for question_id, value in rows}

@@ -122,7 +122,7 @@ def test_demo_is_idempotent_and_prints_the_accounts(app: Flask, runner: FlaskCli
     assert submitted == 3
 
 
-def test_init_db_creates_the_tables(app: Flask, runner: FlaskCliRunner) -> None:
+def test_init_db_creates_the_tables(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
     assert "database ready" in result.output

@@ -21,8 +21,9 @@ def test_a_page_hidden_by_an_earlier_answer_is_skipped(
     assert not progress.is_reachable("business_idea")
 
 
-def test_pages_open_in_order(definition: AssessmentDefinition,
-                             full_answers: dict[str, Any]) -> None:
+def test_pages_open_in_order(
+    definition: AssessmentDefinition, full_answers: dict[str, Any]
+) -> None:
     progress = Progress(definition, full_answers, frozenset({"profile"}))
     assert progress.is_reachable("profile")
     assert progress.is_reachable("trade_skills")

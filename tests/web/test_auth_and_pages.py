@@ -125,7 +125,7 @@ def test_next_only_goes_to_our_own_pages(app: Flask, intern: InternBrowser, targ
     assert response.location == "/me"
 
 
-def test_language_switch_keeps_the_place(app: Flask, intern: InternBrowser) -> None:
+def test_language_switch_keeps_the_place(intern: InternBrowser) -> None:
     assessment_id = intern.start()
     url = f"/assessments/{assessment_id}/pages/profile"
     page = intern.client.get(url).get_data(as_text=True)

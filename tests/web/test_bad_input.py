@@ -77,10 +77,14 @@ def test_required_question_left_empty_is_marked(
     ],
 )
 def test_bad_numbers_get_a_message_beside_the_field(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], value: str, message: str
+    app: Flask,
+    intern: InternBrowser,
+    answered: int,
+    full_answers: dict[str, Any],
+    value: str,
+    message: str,
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     before = snapshot(app, assessment_id)
     response = intern.post_page(
         assessment_id, "japanese", japanese(full_answers), study_hours=value
@@ -92,11 +96,15 @@ def test_bad_numbers_get_a_message_beside_the_field(
 
 @pytest.mark.parametrize(("typed", "stored"), [("１２", 12), ("1,000", None), (" 7 ", 7)])
 def test_phone_keyboards_digits_are_accepted(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], typed: str, stored: int | None
+    app: Flask,
+    intern: InternBrowser,
+    answered: int,
+    full_answers: dict[str, Any],
+    typed: str,
+    stored: int | None,
 ) -> None:
     """Full-width (IME) digits, thousands commas and spaces are read as numbers."""
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     response = intern.post_page(
         assessment_id, "japanese", japanese(full_answers), study_hours=typed
     )
@@ -119,10 +127,9 @@ def test_option_not_offered_is_refused(
 
 
 def test_unknown_question_in_a_post_saves_nothing(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     before = snapshot(app, assessment_id)
     response = intern.post_page(
         assessment_id, "japanese", japanese(full_answers, jlpt="n1"), extra=[("is_admin", "1")]
@@ -135,10 +142,9 @@ def test_unknown_question_in_a_post_saves_nothing(
 
 
 def test_two_values_for_a_single_answer_are_refused(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     before = snapshot(app, assessment_id)
     response = intern.post_page(
         assessment_id, "japanese", japanese(full_answers), extra=[("jlpt", "n1")]
@@ -148,10 +154,9 @@ def test_two_values_for_a_single_answer_are_refused(
 
 
 def test_oversized_text_is_refused_with_its_limit(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     network = {q.id: full_answers.get(q.id) for q in intern.definition.pages["network"].questions}
     response = intern.post_page(
         assessment_id, "network", {**network, "coordinator_note": "x" * 2001}
@@ -200,9 +205,7 @@ def test_expired_csrf_token_keeps_what_was_typed(
     assert snapshot(app, started) == before
 
 
-def test_questionnaire_changed_while_the_page_was_open(
-    app: Flask, intern: InternBrowser, started: int
-) -> None:
+def test_questionnaire_changed_while_the_page_was_open(intern: InternBrowser, started: int) -> None:
     response = intern.post_page(
         started, "trade_skills", {"trade_confidence": 5}, definition_hash="0" * 64
     )
@@ -211,11 +214,10 @@ def test_questionnaire_changed_while_the_page_was_open(
 
 
 def test_soft_required_question_warns_once_then_lets_go(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
     """Certificates is soft-required: first Next warns, the second Next skips it."""
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     trade = {
         q.id: full_answers.get(q.id)
         for q in intern.definition.pages["trade_skills"].questions

@@ -14,23 +14,16 @@ from sqlalchemy import func, select
 
 from readiness import create_app
 from readiness.extensions import db
-from readiness.models import Answer, Assessment
+from readiness.models import Assessment
 from readiness.operations import reproduce_scorecard
 
-from ..conftest import QUESTIONNAIRES, InternBrowser
-
-
-def stored_answers(app: Flask, assessment_id: int) -> dict[str, Any]:
-    with app.app_context():
-        rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
-        return {row.question_id: json.loads(row.value_json) for row in rows}
+from ..conftest import QUESTIONNAIRES, InternBrowser, stored_answers
 
 
 def test_complete_assessment_shows_explained_scores(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     review = intern.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
     assert "Review your answers" in review
     assert "Vietnam" in review
@@ -75,10 +68,9 @@ def test_leaving_and_coming_back_resumes_where_the_intern_stopped(
 
 
 def test_saving_one_page_never_wipes_another(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     before = stored_answers(app, assessment_id)
     changed = {q.id: full_answers.get(q.id) for q in intern.definition.pages["japanese"].questions}
     changed["jlpt"] = "n3"
@@ -91,10 +83,9 @@ def test_saving_one_page_never_wipes_another(
 
 
 def test_submitting_twice_makes_one_result(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     html = intern.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
     token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
     csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
@@ -114,10 +105,9 @@ def test_submitting_twice_makes_one_result(
 
 
 def test_a_submitted_assessment_cannot_change(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int
 ) -> None:
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     intern.submit(assessment_id)
     with app.app_context():
         frozen = db.session.get(Assessment, assessment_id).answers_json
@@ -132,7 +122,7 @@ def test_a_submitted_assessment_cannot_change(
 
 
 def test_taking_it_again_compares_with_the_earlier_result(
-    intern: InternBrowser, full_answers: dict[str, Any]
+    intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
     first = intern.start()
     intern.answer_all(first, {**full_answers, "jlpt": "n5"})
@@ -152,7 +142,7 @@ def test_starting_twice_opens_the_same_draft(intern: InternBrowser) -> None:
 
 
 def test_the_ssw_question_is_shown_only_to_ssw_workers(
-    intern: InternBrowser, full_answers: dict[str, Any]
+    intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
     assessment_id = intern.start()
     profile = {
@@ -171,11 +161,10 @@ def test_the_ssw_question_is_shown_only_to_ssw_workers(
 
 
 def test_an_answer_hidden_by_the_same_page_is_kept_but_not_scored(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any]
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
 ) -> None:
     """Debt amount typed, then 'no debt' chosen: the amount is not counted."""
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     money = {q.id: full_answers.get(q.id) for q in intern.definition.pages["financing"].questions}
     response = intern.post_page(assessment_id, "financing", {**money, "has_debt": "no"})
     assert response.status_code == 303
@@ -191,12 +180,11 @@ def test_an_answer_hidden_by_the_same_page_is_kept_but_not_scored(
 
 
 def test_a_result_is_reproduced_after_the_yaml_changes(
-    app: Flask, intern: InternBrowser, full_answers: dict[str, Any], tmp_path: Path
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any], tmp_path: Path
 ) -> None:
     """The files a result was scored with are stored; scoring again with them gives the same card,
     even when the app now runs on changed rules."""
-    assessment_id = intern.start()
-    intern.answer_all(assessment_id, full_answers)
+    assessment_id = answered
     intern.submit(assessment_id)
     changed = tmp_path / "changed"
     shutil.copytree(QUESTIONNAIRES, changed)
