@@ -20,7 +20,7 @@ from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
 from readiness.core.definitions import load_definitions
 from readiness.core.errors import IssueList
-from readiness.core.model import Questionnaire, RuleSet
+from readiness.core.loader import DEFINITION_KINDS
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 from readiness.demo import demo_command, init_db_command, reproduce_command
@@ -52,6 +52,17 @@ def check_command(folder: Path | None) -> None:
             f"ok: {definition.rules_source.path} — rules '{r.id}' v{r.version}: "
             f"{len(r.dimensions)} dimensions, {len(r.rules)} rules, {len(r.bands)} bands"
         )
+        if definition.plan is not None:
+            plan, catalogue = definition.plan.plan, definition.plan.catalogue
+            click.echo(
+                f"ok: {definition.plan.plan_source.path} — plan '{plan.id}' "
+                f"v{plan.version}: {len(plan.steps)} steps"
+            )
+            click.echo(
+                f"ok: {definition.plan.catalogue_source.path} — catalogue "
+                f"'{catalogue.id}' v{catalogue.version}: {len(catalogue.resources)} "
+                f"resources"
+            )
     click.echo(f"0 errors, {len(issues.warnings)} warning(s)")
 
 
@@ -126,7 +137,7 @@ def schema_documents() -> dict[str, str]:
             model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False
         )
         + "\n"
-        for name, model in (("questionnaire", Questionnaire), ("rules", RuleSet))
+        for name, model in DEFINITION_KINDS.items()
     }
 
 

@@ -52,7 +52,9 @@ def normalize_operand(question: Question, value: Any) -> Any:
     return value
 
 
-class _Checker:
+class ReferenceChecker:
+    """Checks shared by every definition kind: duplicate ids, conditions and their operands."""
+
     def __init__(self, issues: IssueList) -> None:
         self.issues = issues
 
@@ -196,7 +198,7 @@ class _Checker:
 
 def check_questionnaire(q: Questionnaire, doc: YamlDocument, issues: IssueList) -> None:
     """Check ids, numeric limits and conditions of one questionnaire."""
-    checker = _Checker(issues)
+    checker = ReferenceChecker(issues)
     checker.duplicates(doc, ((p.id, ("pages", i, "id")) for i, p in enumerate(q.pages)), "page")
     checker.duplicates(
         doc,
@@ -224,7 +226,7 @@ def check_questionnaire(q: Questionnaire, doc: YamlDocument, issues: IssueList) 
 
 
 def _check_question(
-    checker: _Checker, doc: YamlDocument, question: Question, path: tuple[Any, ...]
+    checker: ReferenceChecker, doc: YamlDocument, question: Question, path: tuple[Any, ...]
 ) -> None:
     if isinstance(question, ChoiceQuestion):
         checker.duplicates(
@@ -264,7 +266,7 @@ def check_rules(
     others_failed: bool = False,
 ) -> None:
     """Check one rule set against its questionnaire."""
-    checker = _Checker(issues)
+    checker = ReferenceChecker(issues)
     checker.duplicates(
         doc, ((d.id, ("dimensions", i, "id")) for i, d in enumerate(rules.dimensions)), "dimension"
     )
@@ -339,7 +341,7 @@ def _check_weights(rules: RuleSet, doc: YamlDocument, issues: IssueList) -> None
 
 
 def _check_choice_rule(
-    checker: _Checker,
+    checker: ReferenceChecker,
     doc: YamlDocument,
     rule: Any,
     path: tuple[Any, ...],
@@ -385,7 +387,7 @@ def _check_choice_rule(
 
 
 def _check_expression(
-    checker: _Checker,
+    checker: ReferenceChecker,
     doc: YamlDocument,
     expr: Expression | float | int | None,
     path: tuple[Any, ...],

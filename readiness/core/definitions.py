@@ -9,6 +9,7 @@ which is how the app refuses to start on an invalid file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile, load_definition_text, load_folder
 from readiness.core.model import Page, Question, Questionnaire, RuleSet
+from readiness.core.plan_checks import check_catalogue, check_plan
+from readiness.core.plan_definitions import PlanDefinition
+from readiness.core.plan_model import Catalogue, PlanRules
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class AssessmentDefinition:
     rules: RuleSet
     questionnaire_source: LoadedFile
     rules_source: LoadedFile
+    #: The action-plan rules and catalogue, when a plan file names this questionnaire.
+    plan: PlanDefinition | None = None
     _page_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
     _question_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
 
@@ -133,14 +139,19 @@ class DefinitionSet:
         return next(iter(self.definitions.values()))
 
 
-def load_definitions(folder: Path) -> tuple[DefinitionSet | None, IssueList]:
-    """Load and check every definition under ``folder``; None when any error is found."""
+def load_definitions(
+    folder: Path, today: dt.date | None = None
+) -> tuple[DefinitionSet | None, IssueList]:
+    """Load and check every definition under ``folder``; None when any error is found.
+
+    ``today`` decides which catalogue entries are stale (default: the current date).
+    """
     issues = IssueList()
     if not folder.is_dir():
         issues.add(ErrorCode.SET_001, Location(str(folder)), "no such folder")
         return None, issues
     loaded, failed = load_folder(folder, issues)
-    return _assemble(loaded, failed, issues, str(folder))
+    return _assemble(loaded, failed, issues, str(folder), today or dt.date.today())
 
 
 def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None, IssueList]:
@@ -151,11 +162,13 @@ def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None
         result = load_definition_text(raw, name, issues)
         if result is not None:
             loaded.append(result)
-    return _assemble(loaded, len(files) - len(loaded), issues, "<stored definitions>")
+    return _assemble(
+        loaded, len(files) - len(loaded), issues, "<stored definitions>", dt.date.today()
+    )
 
 
 def _assemble(
-    loaded: list[LoadedFile], failed: int, issues: IssueList, where: str
+    loaded: list[LoadedFile], failed: int, issues: IssueList, where: str, today: dt.date
 ) -> tuple[DefinitionSet | None, IssueList]:
     """Cross-check loaded files and pair each questionnaire with its rules."""
     questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
@@ -172,11 +185,74 @@ def _assemble(
     _require_pairs(where, by_id, rules_for, issues, others_failed=failed > 0)
     if issues.errors:
         return None, issues
+    plans = _check_plans(loaded, by_id, rules_for, issues, today, others_failed=failed > 0)
+    if issues.errors:
+        return None, issues
     definitions = {
-        qid: AssessmentDefinition(source.model, rules_for[qid].model, source, rules_for[qid])
+        qid: AssessmentDefinition(
+            source.model, rules_for[qid].model, source, rules_for[qid], plans.get(qid)
+        )
         for qid, source in by_id.items()
     }
     return DefinitionSet(definitions, tuple(issues.warnings)), issues
+
+
+def _check_plans(
+    loaded: list[LoadedFile],
+    by_id: dict[str, LoadedFile],
+    rules_for: dict[str, LoadedFile],
+    issues: IssueList,
+    today: dt.date,
+    *,
+    others_failed: bool,
+) -> dict[str, PlanDefinition]:
+    """Check catalogues and plan rules; return a plan definition per questionnaire id."""
+    catalogues = _index_unique(
+        [f for f in loaded if isinstance(f.model, Catalogue)],
+        "id",
+        "catalogue id '{}' is also used in {}",
+        issues,
+    )
+    for source in catalogues.values():
+        check_catalogue(source.model, source.document, issues)
+    plan_files = _index_unique(
+        [f for f in loaded if isinstance(f.model, PlanRules)],
+        "questionnaire",
+        "questionnaire '{}' already has a plan in {}",
+        issues,
+    )
+    plans: dict[str, PlanDefinition] = {}
+    for qid, source in plan_files.items():
+        questionnaire, rules = by_id.get(qid), rules_for.get(qid)
+        catalogue = catalogues.get(source.model.catalogue)
+        if questionnaire is None or rules is None or catalogue is None:
+            if not others_failed:
+                what = (
+                    f"catalogue '{source.model.catalogue}'"
+                    if catalogue is None and questionnaire is not None
+                    else f"questionnaire '{qid}' with rules"
+                )
+                issues.add(
+                    ErrorCode.REF_007,
+                    source.document.locate(
+                        ("catalogue",) if "catalogue" in what else ("questionnaire",)
+                    ),
+                    f"no {what} for this plan",
+                )
+            continue
+        check_plan(
+            source.model,
+            source.document,
+            questionnaire.model,
+            rules.model,
+            catalogue.model,
+            catalogue.document,
+            issues,
+            today,
+        )
+        questions = {q.id: q for page in questionnaire.model.pages for q in page.questions}
+        plans[qid] = PlanDefinition(source, catalogue, questions)
+    return plans
 
 
 def _index_unique(

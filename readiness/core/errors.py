@@ -37,6 +37,8 @@ class ErrorCode(Enum):
     REF_006 = "reference to an unknown dimension"
     REF_007 = "rules refer to an unknown questionnaire"
     REF_008 = "question type cannot be scored this way"
+    REF_009 = "reference to an unknown resource"
+    REF_010 = "reference to an unknown band"
     RULE_001 = "weights do not add up to 100"
     RULE_002 = "bands overlap"
     RULE_003 = "bands leave a gap"
@@ -45,6 +47,8 @@ class ErrorCode(Enum):
     RULE_006 = "a scored option has no points"
     RULE_007 = "a dimension has no rules"
     QUEST_001 = "invalid numeric limits"
+    PLAN_001 = "a resource has not been checked for too long"
+    PLAN_002 = "a resource's last_checked date is in the future"
     SET_001 = "no questionnaire found"
     SET_002 = "questionnaire has no rules file"
 

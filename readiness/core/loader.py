@@ -17,13 +17,28 @@ from typing import Any
 from pydantic import ValidationError
 
 from readiness.core.errors import ErrorCode, IssueList, Location
-from readiness.core.model import DEFINITION_KINDS, IDENTIFIER_PATTERN, LOCALE_PATTERN, Strict
+from readiness.core.model import (
+    IDENTIFIER_PATTERN,
+    LOCALE_PATTERN,
+    Questionnaire,
+    RuleSet,
+    Strict,
+)
+from readiness.core.plan_model import Catalogue, PlanRules
 from readiness.core.yamlsource import (
     MAX_FILE_BYTES,
     YamlDocument,
     decode_definition_bytes,
     read_yaml_text,
 )
+
+#: The model for each ``kind:`` a definition file may declare.
+DEFINITION_KINDS: dict[str, type[Strict]] = {
+    "questionnaire": Questionnaire,
+    "rules": RuleSet,
+    "catalogue": Catalogue,
+    "plan": PlanRules,
+}
 
 _TYPE_MISMATCHES = {
     "int_type",

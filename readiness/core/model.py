@@ -363,9 +363,6 @@ class RuleSet(Strict):
     sources: list[NonEmptyText] = Field(default_factory=list)
 
 
-DEFINITION_KINDS: dict[str, type[Strict]] = {"questionnaire": Questionnaire, "rules": RuleSet}
-
-
 def parse_iso_date(text: str) -> dt.date | None:
     """Parse ``YYYY-MM-DD`` or return None."""
     try:

@@ -1,0 +1,212 @@
+"""Cross-checks for the resource catalogue and the action-plan rules.
+
+References from the plan to questions, dimensions, bands and resources, and
+from resources to countries, fields, dimensions and bands, must exist. A
+resource checked longer ago than the plan's ``stale_after_days`` is a warning
+(``check`` shows it; plans mark the resource as possibly out of date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from readiness.core.checks import ReferenceChecker
+from readiness.core.errors import ErrorCode, IssueList
+from readiness.core.model import (
+    ChoiceQuestion,
+    DateQuestion,
+    NumberQuestion,
+    Question,
+    Questionnaire,
+    RuleSet,
+)
+from readiness.core.plan_model import ANY, Catalogue, PlanRules
+from readiness.core.yamlsource import YamlDocument
+
+
+def check_catalogue(catalogue: Catalogue, doc: YamlDocument, issues: IssueList) -> None:
+    """Unique resource ids (the rest needs a plan's questionnaire: see check_plan)."""
+    ReferenceChecker(issues).duplicates(
+        doc, ((r.id, ("resources", i, "id")) for i, r in enumerate(catalogue.resources)), "resource"
+    )
+
+
+def _question_of_type(
+    issues: IssueList,
+    doc: YamlDocument,
+    path: tuple[Any, ...],
+    known: dict[str, Question],
+    question_id: str,
+    wanted: type,
+    what: str,
+) -> Question | None:
+    question = known.get(question_id)
+    if question is None:
+        issues.add(ErrorCode.REF_002, doc.locate(path), f"unknown question '{question_id}'")
+        return None
+    if not isinstance(question, wanted):
+        issues.add(
+            ErrorCode.REF_008,
+            doc.locate(path),
+            f"'{question_id}' is a {question.type} question; {what} needs a "
+            f"{wanted.__name__.removesuffix('Question').lower()} question",
+        )
+        return None
+    return question
+
+
+def _option_ids(question: Question | None) -> set[str]:
+    return {o.id for o in question.options} if isinstance(question, ChoiceQuestion) else set()
+
+
+def check_plan(
+    plan: PlanRules,
+    doc: YamlDocument,
+    questionnaire: Questionnaire,
+    rules: RuleSet,
+    catalogue: Catalogue,
+    catalogue_doc: YamlDocument,
+    issues: IssueList,
+    today: dt.date,
+) -> None:
+    """Check a plan against its questionnaire, rules and catalogue, and the catalogue too."""
+    known = {q.id: q for page in questionnaire.pages for q in page.questions}
+    mapping = {
+        ("profile", "country"): (plan.profile.country, ChoiceQuestion, "the country"),
+        ("profile", "field"): (plan.profile.field, ChoiceQuestion, "the field"),
+        ("profile", "programme"): (plan.profile.programme, ChoiceQuestion, "the programme"),
+        ("profile", "return_date"): (plan.profile.return_date, DateQuestion, "the return date"),
+        ("savings", "savings"): (plan.savings.savings, NumberQuestion, "savings"),
+        ("savings", "monthly_saving"): (
+            plan.savings.monthly_saving,
+            NumberQuestion,
+            "monthly saving",
+        ),
+        ("savings", "capital_needed"): (
+            plan.savings.capital_needed,
+            NumberQuestion,
+            "capital needed",
+        ),
+        ("language", "question"): (plan.language.question, ChoiceQuestion, "the language level"),
+    }
+    if plan.savings.debt is not None:
+        mapping[("savings", "debt")] = (plan.savings.debt, NumberQuestion, "debt")
+    found = {
+        path: _question_of_type(issues, doc, path, known, qid, wanted, what)
+        for path, (qid, wanted, what) in mapping.items()
+    }
+    level_question = found[("language", "question")]
+    levels = _option_ids(level_question)
+    for k, level in enumerate(plan.language.levels):
+        if level_question is not None and level not in levels:
+            issues.add(
+                ErrorCode.REF_003,
+                doc.locate(("language", "levels", k)),
+                f"'{level}' is not an answer of '{plan.language.question}'",
+            )
+    resource_ids = {r.id for r in catalogue.resources}
+    for k, resource_id in enumerate(plan.language.resources):
+        if resource_id not in resource_ids:
+            issues.add(
+                ErrorCode.REF_009,
+                doc.locate(("language", "resources", k)),
+                f"unknown resource '{resource_id}' (not in catalogue '{catalogue.id}')",
+            )
+    dimensions = {d.id for d in rules.dimensions}
+    bands = {b.id for b in rules.bands}
+    _check_steps(plan, doc, known, dimensions, bands, resource_ids, issues)
+    countries = _option_ids(found[("profile", "country")]) | {ANY}
+    fields = _option_ids(found[("profile", "field")]) | {ANY}
+    _check_resources(catalogue, catalogue_doc, countries, fields, dimensions, bands, issues)
+    _flag_stale(catalogue, catalogue_doc, plan.stale_after_days, today, issues)
+
+
+def _check_steps(
+    plan: PlanRules,
+    doc: YamlDocument,
+    known: dict[str, Question],
+    dimensions: set[str],
+    bands: set[str],
+    resource_ids: set[str],
+    issues: IssueList,
+) -> None:
+    checker = ReferenceChecker(issues)
+    checker.duplicates(doc, ((s.id, ("steps", i, "id")) for i, s in enumerate(plan.steps)), "step")
+    for i, step in enumerate(plan.steps):
+        path = ("steps", i)
+        if step.dimension not in dimensions:
+            issues.add(
+                ErrorCode.REF_006,
+                doc.locate((*path, "dimension")),
+                f"unknown dimension '{step.dimension}'",
+            )
+        for k, band in enumerate(step.bands or []):
+            if band not in bands:
+                issues.add(
+                    ErrorCode.REF_010,
+                    doc.locate((*path, "bands", k)),
+                    f"unknown band '{band}' (bands: {', '.join(sorted(bands))})",
+                )
+        if step.when is not None:
+            checker.condition(doc, step.when, (*path, "when"), known, known)
+        for k, resource_id in enumerate(step.resources):
+            if resource_id not in resource_ids:
+                issues.add(
+                    ErrorCode.REF_009,
+                    doc.locate((*path, "resources", k)),
+                    f"unknown resource '{resource_id}'",
+                )
+        for k, dimension in enumerate((step.match.dimensions or []) if step.match else []):
+            if dimension not in dimensions:
+                issues.add(
+                    ErrorCode.REF_006,
+                    doc.locate((*path, "match", "dimensions", k)),
+                    f"unknown dimension '{dimension}'",
+                )
+
+
+def _check_resources(
+    catalogue: Catalogue,
+    doc: YamlDocument,
+    countries: set[str],
+    fields: set[str],
+    dimensions: set[str],
+    bands: set[str],
+    issues: IssueList,
+) -> None:
+    for i, resource in enumerate(catalogue.resources):
+        for name, allowed, code in (
+            ("countries", countries, ErrorCode.REF_003),
+            ("fields", fields, ErrorCode.REF_003),
+            ("dimensions", dimensions, ErrorCode.REF_006),
+            ("bands", bands, ErrorCode.REF_010),
+        ):
+            for k, value in enumerate(getattr(resource, name)):
+                if value not in allowed:
+                    issues.add(
+                        code,
+                        doc.locate(("resources", i, name, k)),
+                        f"'{value}' is not one of the {name} ({', '.join(sorted(allowed))})",
+                    )
+
+
+def _flag_stale(
+    catalogue: Catalogue, doc: YamlDocument, max_age_days: int, today: dt.date, issues: IssueList
+) -> None:
+    for i, resource in enumerate(catalogue.resources):
+        age = (today - resource.last_checked).days
+        if age > max_age_days:
+            issues.add(
+                ErrorCode.PLAN_001,
+                doc.locate(("resources", i, "last_checked")),
+                f"resource '{resource.id}' was last checked {age} days ago "
+                f"(more than {max_age_days}): check it and update last_checked",
+                severity="warning",
+            )
+        elif age < 0:
+            issues.add(
+                ErrorCode.PLAN_002,
+                doc.locate(("resources", i, "last_checked")),
+                f"last_checked {resource.last_checked} is in the future",
+            )

@@ -1,0 +1,157 @@
+"""The schema of the resource catalogue and of the action-plan rules (YAML).
+
+The catalogue lists real programmes (seminars, training, associations, loans,
+grants) with the countries, fields, dimensions and bands they help. The plan
+rules say which steps an intern gets and which resources each step points to,
+using the same condition syntax as the questionnaire and scoring rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from readiness.core.model import (
+    Condition,
+    Identifier,
+    LocalizedText,
+    NonEmptyText,
+    Strict,
+    Version,
+)
+
+ResourceKind = Literal[
+    "seminar",
+    "training",
+    "mentoring",
+    "association",
+    "network",
+    "loan",
+    "grant",
+    "information",
+    "test",
+]
+RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
+Phase = Literal["in_japan", "after_return", "both"]
+#: Links in the catalogue are web pages only: no file:, javascript: or data: URLs.
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
+ANY = "any"
+
+
+class Contact(Strict):
+    url: WebUrl
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ()-]{5,30}$")] | None = None
+
+
+class Resource(Strict):
+    """One real programme an intern can use, with where it applies and where it comes from."""
+
+    id: Identifier
+    kind: ResourceKind
+    provider: LocalizedText
+    title: LocalizedText
+    summary: LocalizedText
+    #: Country option ids of the questionnaire's country question, or ``any``.
+    countries: list[Identifier] = Field(min_length=1)
+    #: Field option ids of the questionnaire's field question, or ``any``.
+    fields: list[Identifier] = Field(default_factory=lambda: [ANY], min_length=1)
+    dimensions: list[Identifier] = Field(min_length=1)
+    #: The bands (of those dimensions) where this resource helps most.
+    bands: list[Identifier] = Field(min_length=1)
+    when: Phase
+    eligibility: LocalizedText | None = None
+    cost: LocalizedText | None = None
+    contact: Contact
+    last_checked: Annotated[dt.date, Field(strict=False)]
+    #: Where the facts come from (URLs or references); at least one.
+    source: list[NonEmptyText] = Field(min_length=1)
+    #: True where a fact could not be confirmed by a primary source: shown to readers.
+    uncertain: bool = False
+
+
+class Catalogue(Strict):
+    """The resource catalogue."""
+
+    kind: Literal["catalogue"]
+    id: Identifier
+    version: Version
+    resources: list[Resource] = Field(min_length=1, max_length=1000)
+
+
+class ProfileQuestions(Strict):
+    """Which questions hold the profile the plan is built from."""
+
+    country: Identifier
+    field: Identifier
+    programme: Identifier
+    return_date: Identifier
+
+
+class SavingsQuestions(Strict):
+    """Which questions hold the money figures, and what a monthly saving can realistically be."""
+
+    savings: Identifier
+    monthly_saving: Identifier
+    capital_needed: Identifier
+    debt: Identifier | None = None
+    #: The most a worker can be expected to save a month; above it the gap needs a loan.
+    max_monthly_saving: int = Field(gt=0)
+    source: NonEmptyText
+
+
+class LanguagePlan(Strict):
+    """How to set a Japanese-language target: levels in order and when the test is held."""
+
+    question: Identifier
+    #: Option ids from the lowest level to the highest.
+    levels: list[Identifier] = Field(min_length=2)
+    test_name: LocalizedText
+    #: Months in which the test is held (JLPT: July and December).
+    test_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
+    #: At least this many months of study before the target test date.
+    min_months_ahead: int = Field(default=3, ge=0, le=24)
+    source: NonEmptyText
+    resources: list[Identifier] = Field(default_factory=list)
+
+
+class ResourceMatch(Strict):
+    """Pick resources from the catalogue by kind (and dimension, default: the step's)."""
+
+    kinds: list[ResourceKind] = Field(min_length=1)
+    dimensions: list[Identifier] | None = None
+
+
+class Step(Strict):
+    """One thing to do, in Japan or after return, for one dimension."""
+
+    id: Identifier
+    dimension: Identifier
+    phase: Literal["in_japan", "after_return"]
+    title: LocalizedText
+    detail: LocalizedText
+    #: Why this step was chosen, in words the intern understands.
+    why: LocalizedText
+    when: Condition | None = None
+    #: The dimension's bands in which the step applies (default: all).
+    bands: list[Identifier] | None = None
+    resources: list[Identifier] = Field(default_factory=list)
+    match: ResourceMatch | None = None
+
+
+class PlanRules(Strict):
+    """Action-plan rules for one questionnaire and catalogue."""
+
+    kind: Literal["plan"]
+    id: Identifier
+    version: Version
+    questionnaire: Identifier
+    catalogue: Identifier
+    #: Resources checked longer ago than this are flagged by ``check`` and marked in plans.
+    stale_after_days: int = Field(default=365, ge=1, le=3650)
+    profile: ProfileQuestions
+    savings: SavingsQuestions
+    language: LanguagePlan
+    steps: list[Step] = Field(min_length=1, max_length=300)
