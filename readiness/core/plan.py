@@ -1,0 +1,382 @@
+"""Build an intern's action plan from their score card, answers and the plan rules.
+
+Plain Python, no Flask: steps grouped by dimension with the biggest gaps
+first, each pointing to the catalogue resources that fit the intern's
+country, field and phase (with the reason they were chosen); a timeline from
+today to the planned return and the first year after it; a savings plan; and
+a Japanese-language target with the test date to aim for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import ChoiceQuestion, parse_iso_date
+from readiness.core.plan_definitions import PlanDefinition
+from readiness.core.plan_model import ANY, Resource, Step
+from readiness.core.scoring import ScoreCard, months_until
+
+Text = dict[str, str]
+
+#: Connecting words for the reasons shown beside each resource.
+PHRASES: dict[str, Text] = {
+    "for_country": {"en": "for {}", "ja": "{}向け"},
+    "everywhere": {"en": "for every country", "ja": "全ての国向け"},
+    "helps": {"en": "helps {} (you: {})", "ja": "{}に役立つ（あなた：{}）"},
+    "in_japan": {"en": "while in Japan", "ja": "日本にいる間"},
+    "after_return": {"en": "after you return", "ja": "帰国後"},
+    "both": {"en": "in Japan or after return", "ja": "日本でも帰国後も"},
+    "today": {"en": "Today: start with your biggest gaps", "ja": "今日：一番大きな課題から始める"},
+    "due": {"en": "Steps to finish", "ja": "この日までに終える行動"},
+    "test": {"en": "{} {}: your Japanese test", "ja": "{}（{}）：日本語試験"},
+    "return": {"en": "Planned return home", "ja": "帰国予定日"},
+    "after_3": {"en": "3 months after return: business registered, first customers",
+                "ja": "帰国3か月後：事業登録、最初の顧客"},
+    "after_12": {"en": "12 months after return: review your first year",
+                 "ja": "帰国12か月後：1年目を振り返る"},
+}
+AFTER_RETURN_MONTHS = (1, 3, 6, 12)
+
+
+@dataclass(frozen=True)
+class MatchedResource:
+    id: str
+    kind: str
+    title: Text
+    provider: Text
+    summary: Text
+    url: str
+    email: str | None
+    phone: str | None
+    cost: Text | None
+    eligibility: Text | None
+    when: str
+    uncertain: bool
+    #: Checked longer ago than the plan's stale_after_days: shown as possibly out of date.
+    stale: bool
+    last_checked: str
+    #: Why it was chosen: country, dimension and band, phase.
+    reason: Text
+    #: The country part of the reason alone ("for Vietnam"), for short mentions.
+    scope: Text
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    id: str
+    dimension: str
+    phase: str
+    title: Text
+    detail: Text
+    why: Text
+    due: str
+    resources: tuple[MatchedResource, ...]
+
+
+@dataclass(frozen=True)
+class DimensionPlan:
+    id: str
+    label: Text
+    score: float
+    band: str
+    band_label: Text
+    steps: tuple[PlanStep, ...]
+
+
+@dataclass(frozen=True)
+class SavingsPlan:
+    capital_needed: float | None
+    savings: float
+    monthly_saving: float
+    debt: float
+    months_left: int
+    projected_at_return: float
+    gap: float
+    #: Extra yen a month that would close the gap by the return date.
+    extra_monthly_needed: float
+    max_monthly_saving: int
+    closes_by_saving: bool
+    loans: tuple[MatchedResource, ...]
+
+
+@dataclass(frozen=True)
+class LanguageGoal:
+    current: str | None
+    current_label: Text
+    target: str | None
+    target_label: Text
+    test_name: Text
+    test_date: str | None
+    before_return: bool
+    resources: tuple[MatchedResource, ...]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: str
+    label: Text
+    step_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    as_of: str
+    return_date: str | None
+    months_left: int | None
+    country: str | None
+    country_label: Text
+    dimensions: tuple[DimensionPlan, ...]
+    savings: SavingsPlan | None
+    language: LanguageGoal | None
+    timeline: tuple[Milestone, ...]
+    #: Every resource the plan points to, once, in the order first used.
+    resources: tuple[MatchedResource, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def steps(self) -> list[PlanStep]:
+        return [step for dim in self.dimensions for step in dim.steps]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (clamped to the month's last day)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def next_test_date(today: dt.date, months: list[int], min_months_ahead: int) -> dt.date:
+    """The first Sunday of a test month, at least ``min_months_ahead`` months from today."""
+    earliest = add_months(today, min_months_ahead)
+    for offset in range(0, 25):
+        first = add_months(dt.date(earliest.year, earliest.month, 1), offset)
+        if first.month not in months:
+            continue
+        sunday = first + dt.timedelta(days=(6 - first.weekday()) % 7)
+        if sunday >= earliest:
+            return sunday
+    raise ValueError("no test month within two years")  # pragma: no cover
+
+
+def _compose(template: Text, *parts: Text) -> Text:
+    locales = set(template)
+    for part in parts:
+        locales |= set(part)
+    result = {}
+    for locale in sorted(locales):
+        pattern = template.get(locale, template["en"])
+        result[locale] = pattern.format(*(p.get(locale) or p.get("en", "") for p in parts))
+    return result
+
+
+def _join(*parts: Text) -> Text:
+    locales = sorted({locale for p in parts for locale in p})
+    return {loc: " · ".join(p.get(loc) or p.get("en", "") for p in parts) for loc in locales}
+
+
+class _PlanBuilder:
+    """Holds what every part of the plan needs: answers, labels, dates."""
+
+    def __init__(self, definition: AssessmentDefinition, plan: PlanDefinition,
+                 card: ScoreCard, answers: Mapping[str, Any], today: dt.date) -> None:
+        self.definition = definition
+        self.plan = plan
+        self.rules = plan.plan
+        self.card = card
+        self.today = today
+        self.shown = definition.visible_answers(answers)
+        profile = self.rules.profile
+        self.country = self.shown.get(profile.country)
+        self.field = self.shown.get(profile.field)
+        return_text = self.shown.get(profile.return_date)
+        self.return_date = parse_iso_date(return_text) if return_text else None
+        self.months_left = months_until(return_text, today) if return_text else None
+        self.bands = {b["id"]: b for b in card.bands}
+
+    def option_label(self, question_id: str, option: str | None) -> Text:
+        question = self.definition.questions.get(question_id)
+        if isinstance(question, ChoiceQuestion):
+            for candidate in question.options:
+                if candidate.id == option:
+                    return dict(candidate.label)
+        return {"en": option or "—"}
+
+    def fits_profile(self, resource: Resource) -> bool:
+        country_ok = ANY in resource.countries or self.country in resource.countries
+        field_ok = ANY in resource.fields or self.field in resource.fields
+        return country_ok and field_ok
+
+    def matched(self, resource: Resource, dimension: str) -> MatchedResource:
+        score = self.card.dimension(dimension) if dimension else None
+        country = (_compose(PHRASES["everywhere"]) if ANY in resource.countries else
+                   _compose(PHRASES["for_country"],
+                            self.option_label(self.rules.profile.country, self.country)))
+        parts = [country, PHRASES[resource.when]]
+        if score is not None:
+            band = self.bands.get(score.band, {}).get("label", {"en": score.band})
+            parts.insert(1, _compose(PHRASES["helps"], score.label, band))
+        age = (self.today - resource.last_checked).days
+        return MatchedResource(
+            id=resource.id, kind=resource.kind, title=dict(resource.title),
+            provider=dict(resource.provider), summary=dict(resource.summary),
+            url=resource.contact.url, email=resource.contact.email, phone=resource.contact.phone,
+            cost=dict(resource.cost) if resource.cost else None,
+            eligibility=dict(resource.eligibility) if resource.eligibility else None,
+            when=resource.when, uncertain=resource.uncertain,
+            stale=age > self.rules.stale_after_days, last_checked=resource.last_checked.isoformat(),
+            reason=_join(*parts), scope=country)
+
+    def resources_for_step(self, step: Step) -> tuple[MatchedResource, ...]:
+        chosen: list[Resource] = [self.plan.resources[r] for r in step.resources
+                                  if self.fits_profile(self.plan.resources[r])]
+        if step.match is not None:
+            dimensions = set(step.match.dimensions or [step.dimension])
+            band = self.card.dimension(step.dimension).band
+            phases = {step.phase, "both"}
+            for resource in self.plan.catalogue.resources:
+                if (resource.kind in step.match.kinds and resource.when in phases
+                        and dimensions & set(resource.dimensions) and band in resource.bands
+                        and self.fits_profile(resource) and resource not in chosen):
+                    chosen.append(resource)
+        return tuple(self.matched(r, step.dimension) for r in chosen)
+
+    def step_applies(self, step: Step) -> bool:
+        band = self.card.dimension(step.dimension).band
+        if step.bands is not None and band not in step.bands:
+            return False
+        return self.plan.step_applies(step.id, self.shown)
+
+    def due_dates(self, steps: list[Step]) -> dict[str, dt.date]:
+        """Spread in-Japan steps until a month before return; after-return ones over a year."""
+        in_japan = [s for s in steps if s.phase == "in_japan"]
+        after = [s for s in steps if s.phase == "after_return"]
+        span = max(1, (self.months_left or 1) - 1)
+        due = {}
+        for k, step in enumerate(in_japan):
+            due[step.id] = add_months(self.today, max(1, math.ceil((k + 1) * span / len(in_japan))))
+        base = self.return_date or add_months(self.today, span + 1)
+        for k, step in enumerate(after):
+            due[step.id] = add_months(base, AFTER_RETURN_MONTHS[min(k, len(AFTER_RETURN_MONTHS) - 1)])
+        return due
+
+
+def _dimension_order(card: ScoreCard) -> list[str]:
+    """Dimensions with the biggest gap (lowest score) first; ties keep the rules' order."""
+    position = {d.id: i for i, d in enumerate(card.dimensions)}
+    return sorted(position, key=lambda d: (card.dimension(d).score, position[d]))
+
+
+def build_action_plan(definition: AssessmentDefinition, card: ScoreCard,
+                      answers: Mapping[str, Any], today: dt.date) -> ActionPlan:
+    """Build the plan; ``definition.plan`` must be set (check with ``definition.plan``)."""
+    if definition.plan is None:
+        raise ValueError(f"questionnaire '{definition.id}' has no plan rules")
+    builder = _PlanBuilder(definition, definition.plan, card, answers, today)
+    order = _dimension_order(card)
+    selected = sorted((s for s in definition.plan.plan.steps if builder.step_applies(s)),
+                      key=lambda s: order.index(s.dimension))
+    due = builder.due_dates(selected)
+    dimensions = tuple(_dimension_plan(builder, dim_id, selected, due) for dim_id in order)
+    savings = _savings_plan(builder)
+    language = _language_goal(builder)
+    resources: dict[str, MatchedResource] = {}
+    for step in (s for dim in dimensions for s in dim.steps):
+        for resource in step.resources:
+            resources.setdefault(resource.id, resource)
+    for resource in [*(savings.loans if savings else ()), *(language.resources if language else ())]:
+        resources.setdefault(resource.id, resource)
+    return ActionPlan(
+        as_of=today.isoformat(),
+        return_date=builder.return_date.isoformat() if builder.return_date else None,
+        months_left=builder.months_left, country=builder.country,
+        country_label=builder.option_label(definition.plan.plan.profile.country, builder.country),
+        dimensions=dimensions, savings=savings, language=language,
+        timeline=_timeline(builder, dimensions, language), resources=tuple(resources.values()))
+
+
+def _dimension_plan(builder: _PlanBuilder, dim_id: str, selected: list[Step],
+                    due: dict[str, dt.date]) -> DimensionPlan:
+    score = builder.card.dimension(dim_id)
+    steps = tuple(
+        PlanStep(id=s.id, dimension=s.dimension, phase=s.phase, title=dict(s.title),
+                 detail=dict(s.detail), why=dict(s.why), due=due[s.id].isoformat(),
+                 resources=builder.resources_for_step(s))
+        for s in selected if s.dimension == dim_id)
+    band = builder.bands.get(score.band, {}).get("label", {"en": score.band})
+    return DimensionPlan(dim_id, dict(score.label), score.score, score.band, dict(band), steps)
+
+
+def _savings_plan(builder: _PlanBuilder) -> SavingsPlan:
+    questions = builder.rules.savings
+    shown = builder.shown
+    capital = shown.get(questions.capital_needed)
+    savings = float(shown.get(questions.savings, 0))
+    monthly = float(shown.get(questions.monthly_saving, 0))
+    debt = float(shown.get(questions.debt, 0)) if questions.debt else 0.0
+    months = builder.months_left or 0
+    projected = savings + monthly * months - debt
+    gap = max(0.0, float(capital) - projected) if capital is not None else 0.0
+    extra = math.ceil(gap / months) if months > 0 else gap
+    closes = capital is not None and (gap == 0 or (
+        months > 0 and monthly + extra <= questions.max_monthly_saving))
+    loans: tuple[MatchedResource, ...] = ()
+    if not closes:
+        loans = tuple(
+            builder.matched(r, "financing" if "financing" in r.dimensions else "")
+            for r in builder.plan.catalogue.resources
+            if r.kind in ("loan", "grant") and builder.fits_profile(r) and ANY not in r.countries)
+    return SavingsPlan(
+        capital_needed=float(capital) if capital is not None else None, savings=savings,
+        monthly_saving=monthly, debt=debt, months_left=months, projected_at_return=projected,
+        gap=gap, extra_monthly_needed=float(extra), max_monthly_saving=questions.max_monthly_saving,
+        closes_by_saving=closes, loans=loans)
+
+
+def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
+    language = builder.rules.language
+    current = builder.shown.get(language.question)
+    levels = language.levels
+    index = levels.index(current) if current in levels else 0
+    target = levels[index + 1] if index + 1 < len(levels) else None
+    test_date = next_test_date(builder.today, language.test_months, language.min_months_ahead)
+    before_return = builder.return_date is None or test_date <= builder.return_date
+    resources = tuple(builder.matched(builder.plan.resources[r], "language")
+                      for r in language.resources
+                      if builder.fits_profile(builder.plan.resources[r]))
+    return LanguageGoal(
+        current=current, current_label=builder.option_label(language.question, current),
+        target=target, target_label=builder.option_label(language.question, target),
+        test_name=dict(language.test_name),
+        test_date=test_date.isoformat() if target else None,
+        before_return=before_return, resources=resources)
+
+
+def _timeline(builder: _PlanBuilder, dimensions: tuple[DimensionPlan, ...],
+              language: LanguageGoal) -> tuple[Milestone, ...]:
+    by_date: dict[str, list[str]] = {}
+    for step in (s for dim in dimensions for s in dim.steps):
+        by_date.setdefault(step.due, []).append(step.id)
+    milestones = [Milestone(builder.today.isoformat(), PHRASES["today"], ())]
+    milestones += [Milestone(day, PHRASES["due"], tuple(ids)) for day, ids in by_date.items()]
+    if language.test_date and language.target:
+        label = _compose(PHRASES["test"], language.test_name, language.target_label)
+        milestones.append(Milestone(language.test_date, label, ()))
+    if builder.return_date:
+        milestones.append(Milestone(builder.return_date.isoformat(), PHRASES["return"], ()))
+        for months, key in ((3, "after_3"), (12, "after_12")):
+            day = add_months(builder.return_date, months).isoformat()
+            milestones.append(Milestone(day, PHRASES[key], ()))
+    return tuple(sorted(milestones, key=lambda m: m.date))
