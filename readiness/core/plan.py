@@ -35,10 +35,14 @@ PHRASES: dict[str, Text] = {
     "due": {"en": "Steps to finish", "ja": "この日までに終える行動"},
     "test": {"en": "{} {}: your Japanese test", "ja": "{}（{}）：日本語試験"},
     "return": {"en": "Planned return home", "ja": "帰国予定日"},
-    "after_3": {"en": "3 months after return: business registered, first customers",
-                "ja": "帰国3か月後：事業登録、最初の顧客"},
-    "after_12": {"en": "12 months after return: review your first year",
-                 "ja": "帰国12か月後：1年目を振り返る"},
+    "after_3": {
+        "en": "3 months after return: business registered, first customers",
+        "ja": "帰国3か月後：事業登録、最初の顧客",
+    },
+    "after_12": {
+        "en": "12 months after return: review your first year",
+        "ja": "帰国12か月後：1年目を振り返る",
+    },
 }
 AFTER_RETURN_MONTHS = (1, 3, 6, 12)
 
@@ -190,8 +194,14 @@ def _join(*parts: Text) -> Text:
 class _PlanBuilder:
     """Holds what every part of the plan needs: answers, labels, dates."""
 
-    def __init__(self, definition: AssessmentDefinition, plan: PlanDefinition,
-                 card: ScoreCard, answers: Mapping[str, Any], today: dt.date) -> None:
+    def __init__(
+        self,
+        definition: AssessmentDefinition,
+        plan: PlanDefinition,
+        card: ScoreCard,
+        answers: Mapping[str, Any],
+        today: dt.date,
+    ) -> None:
         self.definition = definition
         self.plan = plan
         self.rules = plan.plan
@@ -221,35 +231,56 @@ class _PlanBuilder:
 
     def matched(self, resource: Resource, dimension: str) -> MatchedResource:
         score = self.card.dimension(dimension) if dimension else None
-        country = (_compose(PHRASES["everywhere"]) if ANY in resource.countries else
-                   _compose(PHRASES["for_country"],
-                            self.option_label(self.rules.profile.country, self.country)))
+        country = (
+            _compose(PHRASES["everywhere"])
+            if ANY in resource.countries
+            else _compose(
+                PHRASES["for_country"], self.option_label(self.rules.profile.country, self.country)
+            )
+        )
         parts = [country, PHRASES[resource.when]]
         if score is not None:
             band = self.bands.get(score.band, {}).get("label", {"en": score.band})
             parts.insert(1, _compose(PHRASES["helps"], score.label, band))
         age = (self.today - resource.last_checked).days
         return MatchedResource(
-            id=resource.id, kind=resource.kind, title=dict(resource.title),
-            provider=dict(resource.provider), summary=dict(resource.summary),
-            url=resource.contact.url, email=resource.contact.email, phone=resource.contact.phone,
+            id=resource.id,
+            kind=resource.kind,
+            title=dict(resource.title),
+            provider=dict(resource.provider),
+            summary=dict(resource.summary),
+            url=resource.contact.url,
+            email=resource.contact.email,
+            phone=resource.contact.phone,
             cost=dict(resource.cost) if resource.cost else None,
             eligibility=dict(resource.eligibility) if resource.eligibility else None,
-            when=resource.when, uncertain=resource.uncertain,
-            stale=age > self.rules.stale_after_days, last_checked=resource.last_checked.isoformat(),
-            reason=_join(*parts), scope=country)
+            when=resource.when,
+            uncertain=resource.uncertain,
+            stale=age > self.rules.stale_after_days,
+            last_checked=resource.last_checked.isoformat(),
+            reason=_join(*parts),
+            scope=country,
+        )
 
     def resources_for_step(self, step: Step) -> tuple[MatchedResource, ...]:
-        chosen: list[Resource] = [self.plan.resources[r] for r in step.resources
-                                  if self.fits_profile(self.plan.resources[r])]
+        chosen: list[Resource] = [
+            self.plan.resources[r]
+            for r in step.resources
+            if self.fits_profile(self.plan.resources[r])
+        ]
         if step.match is not None:
             dimensions = set(step.match.dimensions or [step.dimension])
             band = self.card.dimension(step.dimension).band
             phases = {step.phase, "both"}
             for resource in self.plan.catalogue.resources:
-                if (resource.kind in step.match.kinds and resource.when in phases
-                        and dimensions & set(resource.dimensions) and band in resource.bands
-                        and self.fits_profile(resource) and resource not in chosen):
+                if (
+                    resource.kind in step.match.kinds
+                    and resource.when in phases
+                    and dimensions & set(resource.dimensions)
+                    and band in resource.bands
+                    and self.fits_profile(resource)
+                    and resource not in chosen
+                ):
                     chosen.append(resource)
         return tuple(self.matched(r, step.dimension) for r in chosen)
 
@@ -269,7 +300,9 @@ class _PlanBuilder:
             due[step.id] = add_months(self.today, max(1, math.ceil((k + 1) * span / len(in_japan))))
         base = self.return_date or add_months(self.today, span + 1)
         for k, step in enumerate(after):
-            due[step.id] = add_months(base, AFTER_RETURN_MONTHS[min(k, len(AFTER_RETURN_MONTHS) - 1)])
+            due[step.id] = add_months(
+                base, AFTER_RETURN_MONTHS[min(k, len(AFTER_RETURN_MONTHS) - 1)]
+            )
         return due
 
 
@@ -279,15 +312,18 @@ def _dimension_order(card: ScoreCard) -> list[str]:
     return sorted(position, key=lambda d: (card.dimension(d).score, position[d]))
 
 
-def build_action_plan(definition: AssessmentDefinition, card: ScoreCard,
-                      answers: Mapping[str, Any], today: dt.date) -> ActionPlan:
+def build_action_plan(
+    definition: AssessmentDefinition, card: ScoreCard, answers: Mapping[str, Any], today: dt.date
+) -> ActionPlan:
     """Build the plan; ``definition.plan`` must be set (check with ``definition.plan``)."""
     if definition.plan is None:
         raise ValueError(f"questionnaire '{definition.id}' has no plan rules")
     builder = _PlanBuilder(definition, definition.plan, card, answers, today)
     order = _dimension_order(card)
-    selected = sorted((s for s in definition.plan.plan.steps if builder.step_applies(s)),
-                      key=lambda s: order.index(s.dimension))
+    selected = sorted(
+        (s for s in definition.plan.plan.steps if builder.step_applies(s)),
+        key=lambda s: order.index(s.dimension),
+    )
     due = builder.due_dates(selected)
     dimensions = tuple(_dimension_plan(builder, dim_id, selected, due) for dim_id in order)
     savings = _savings_plan(builder)
@@ -296,25 +332,43 @@ def build_action_plan(definition: AssessmentDefinition, card: ScoreCard,
     for step in (s for dim in dimensions for s in dim.steps):
         for resource in step.resources:
             resources.setdefault(resource.id, resource)
-    for resource in [*(savings.loans if savings else ()), *(language.resources if language else ())]:
+    for resource in [
+        *(savings.loans if savings else ()),
+        *(language.resources if language else ()),
+    ]:
         resources.setdefault(resource.id, resource)
     return ActionPlan(
         as_of=today.isoformat(),
         return_date=builder.return_date.isoformat() if builder.return_date else None,
-        months_left=builder.months_left, country=builder.country,
+        months_left=builder.months_left,
+        country=builder.country,
         country_label=builder.option_label(definition.plan.plan.profile.country, builder.country),
-        dimensions=dimensions, savings=savings, language=language,
-        timeline=_timeline(builder, dimensions, language), resources=tuple(resources.values()))
+        dimensions=dimensions,
+        savings=savings,
+        language=language,
+        timeline=_timeline(builder, dimensions, language),
+        resources=tuple(resources.values()),
+    )
 
 
-def _dimension_plan(builder: _PlanBuilder, dim_id: str, selected: list[Step],
-                    due: dict[str, dt.date]) -> DimensionPlan:
+def _dimension_plan(
+    builder: _PlanBuilder, dim_id: str, selected: list[Step], due: dict[str, dt.date]
+) -> DimensionPlan:
     score = builder.card.dimension(dim_id)
     steps = tuple(
-        PlanStep(id=s.id, dimension=s.dimension, phase=s.phase, title=dict(s.title),
-                 detail=dict(s.detail), why=dict(s.why), due=due[s.id].isoformat(),
-                 resources=builder.resources_for_step(s))
-        for s in selected if s.dimension == dim_id)
+        PlanStep(
+            id=s.id,
+            dimension=s.dimension,
+            phase=s.phase,
+            title=dict(s.title),
+            detail=dict(s.detail),
+            why=dict(s.why),
+            due=due[s.id].isoformat(),
+            resources=builder.resources_for_step(s),
+        )
+        for s in selected
+        if s.dimension == dim_id
+    )
     band = builder.bands.get(score.band, {}).get("label", {"en": score.band})
     return DimensionPlan(dim_id, dict(score.label), score.score, score.band, dict(band), steps)
 
@@ -330,19 +384,29 @@ def _savings_plan(builder: _PlanBuilder) -> SavingsPlan:
     projected = savings + monthly * months - debt
     gap = max(0.0, float(capital) - projected) if capital is not None else 0.0
     extra = math.ceil(gap / months) if months > 0 else gap
-    closes = capital is not None and (gap == 0 or (
-        months > 0 and monthly + extra <= questions.max_monthly_saving))
+    closes = capital is not None and (
+        gap == 0 or (months > 0 and monthly + extra <= questions.max_monthly_saving)
+    )
     loans: tuple[MatchedResource, ...] = ()
     if not closes:
         loans = tuple(
             builder.matched(r, "financing" if "financing" in r.dimensions else "")
             for r in builder.plan.catalogue.resources
-            if r.kind in ("loan", "grant") and builder.fits_profile(r) and ANY not in r.countries)
+            if r.kind in ("loan", "grant") and builder.fits_profile(r) and ANY not in r.countries
+        )
     return SavingsPlan(
-        capital_needed=float(capital) if capital is not None else None, savings=savings,
-        monthly_saving=monthly, debt=debt, months_left=months, projected_at_return=projected,
-        gap=gap, extra_monthly_needed=float(extra), max_monthly_saving=questions.max_monthly_saving,
-        closes_by_saving=closes, loans=loans)
+        capital_needed=float(capital) if capital is not None else None,
+        savings=savings,
+        monthly_saving=monthly,
+        debt=debt,
+        months_left=months,
+        projected_at_return=projected,
+        gap=gap,
+        extra_monthly_needed=float(extra),
+        max_monthly_saving=questions.max_monthly_saving,
+        closes_by_saving=closes,
+        loans=loans,
+    )
 
 
 def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
@@ -353,19 +417,26 @@ def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
     target = levels[index + 1] if index + 1 < len(levels) else None
     test_date = next_test_date(builder.today, language.test_months, language.min_months_ahead)
     before_return = builder.return_date is None or test_date <= builder.return_date
-    resources = tuple(builder.matched(builder.plan.resources[r], "language")
-                      for r in language.resources
-                      if builder.fits_profile(builder.plan.resources[r]))
+    resources = tuple(
+        builder.matched(builder.plan.resources[r], "language")
+        for r in language.resources
+        if builder.fits_profile(builder.plan.resources[r])
+    )
     return LanguageGoal(
-        current=current, current_label=builder.option_label(language.question, current),
-        target=target, target_label=builder.option_label(language.question, target),
+        current=current,
+        current_label=builder.option_label(language.question, current),
+        target=target,
+        target_label=builder.option_label(language.question, target),
         test_name=dict(language.test_name),
         test_date=test_date.isoformat() if target else None,
-        before_return=before_return, resources=resources)
+        before_return=before_return,
+        resources=resources,
+    )
 
 
-def _timeline(builder: _PlanBuilder, dimensions: tuple[DimensionPlan, ...],
-              language: LanguageGoal) -> tuple[Milestone, ...]:
+def _timeline(
+    builder: _PlanBuilder, dimensions: tuple[DimensionPlan, ...], language: LanguageGoal
+) -> tuple[Milestone, ...]:
     by_date: dict[str, list[str]] = {}
     for step in (s for dim in dimensions for s in dim.steps):
         by_date.setdefault(step.due, []).append(step.id)

@@ -25,8 +25,9 @@ class StaticFileFetcher(URLFetcher):
     """Serve regular files below ``static_root``; refuse every other URL."""
 
     def __init__(self, static_root: Path, max_bytes: int = MAX_STATIC_BYTES) -> None:
-        super().__init__(timeout=2, allowed_protocols={"file"}, allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(
+            timeout=2, allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=False
+        )
         self.root = static_root.resolve()
         self.max_bytes = max_bytes
         #: URLs refused during this fetcher's life (for logs and tests).
@@ -39,8 +40,9 @@ class StaticFileFetcher(URLFetcher):
             LOGGER.warning("refused to fetch %r while rendering a PDF", url[:200])
             raise ValueError(f"refused: only files under static/ are allowed ({url[:80]})")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(),
-                                  headers={"Content-Type": content_type})
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
 
     def _static_path(self, url: str) -> Path | None:
         """The real path a URL names, if it is an allowed static file; else None."""

@@ -31,12 +31,20 @@ LABELS: dict[str, dict[str, str]] = {
     "language": {"en": "Japanese-language target", "ja": "日本語の目標"},
     "resources": {"en": "Programmes and contacts", "ja": "支援プログラムと連絡先"},
     "chosen_because": {"en": "Why", "ja": "理由"},
-    "uncertain": {"en": "Not confirmed by an official source: please verify.",
-                  "ja": "公式情報で未確認です。必ずご確認ください。"},
-    "stale": {"en": "Last checked {date}: may be out of date.", "ja": "最終確認 {date}：古い可能性があります。"},
+    "uncertain": {
+        "en": "Not confirmed by an official source: please verify.",
+        "ja": "公式情報で未確認です。必ずご確認ください。",
+    },
+    "stale": {
+        "en": "Last checked {date}: may be out of date.",
+        "ja": "最終確認 {date}：古い可能性があります。",
+    },
     "eligibility": {"en": "Who can apply", "ja": "対象"},
     "cost": {"en": "Cost", "ja": "費用"},
-    "no_steps": {"en": "Nothing urgent here: keep it up.", "ja": "急ぐことはありません。この調子で。"},
+    "no_steps": {
+        "en": "Nothing urgent here: keep it up.",
+        "ja": "急ぐことはありません。この調子で。",
+    },
     "page": {"en": "Page", "ja": "ページ"},
     "download": {"en": "Download my plan (PDF)", "ja": "行動計画をダウンロード（PDF）"},
     "capital_needed": {"en": "Capital your business needs", "ja": "事業に必要な資金"},
@@ -48,26 +56,40 @@ LABELS: dict[str, dict[str, str]] = {
     "gap": {"en": "Gap", "ja": "不足額"},
     "savings_unknown": {
         "en": "You have not estimated what your business needs yet: that is the first step.",
-        "ja": "事業に必要な資金をまだ見積もっていません。それが最初の一歩です。"},
-    "savings_covered": {"en": "Your savings at return should cover what your business needs.",
-                        "ja": "帰国時の貯金で、事業に必要な資金をまかなえる見込みです。"},
+        "ja": "事業に必要な資金をまだ見積もっていません。それが最初の一歩です。",
+    },
+    "savings_covered": {
+        "en": "Your savings at return should cover what your business needs.",
+        "ja": "帰国時の貯金で、事業に必要な資金をまかなえる見込みです。",
+    },
     "savings_close": {
-        "en": "Save {extra} more each month ({total} a month in all) to close the gap by your return.",
-        "ja": "毎月あと{extra}（合計で月{total}）貯金すれば、帰国までに不足を解消できます。"},
+        "en": "Save {extra} more each month ({total} a month in all) "
+        "to close the gap by your return.",
+        "ja": "毎月あと{extra}（合計で月{total}）貯金すれば、帰国までに不足を解消できます。",
+    },
     "savings_loan": {
         "en": "A gap of {gap} is more than saving up to {most} a month can close by your return. "
-              "These loans and grants for your country can help:",
+        "These loans and grants for your country can help:",
         "ja": "不足額{gap}は、月{most}までの貯金では帰国までに解消できません。"
-              "次の融資・補助金が役立ちます："},
-    "language_goal": {"en": "Now: {current}. Next level to aim for: {target}.",
-                      "ja": "現在：{current}。次の目標：{target}。"},
-    "language_top": {"en": "You have the highest level. Keep using your Japanese.",
-                     "ja": "最高レベルに合格しています。日本語を使い続けましょう。"},
-    "language_test_before": {"en": "Take the {test} on {date}, before your return.",
-                             "ja": "帰国前の{date}に{test}を受験しましょう。"},
-    "language_test_after": {"en": "The next {test} you can prepare for is on {date}, after your return: "
-                                  "it is also held abroad.",
-                            "ja": "準備できる次の{test}は帰国後の{date}です。海外でも受験できます。"},
+        "次の融資・補助金が役立ちます：",
+    },
+    "language_goal": {
+        "en": "Now: {current}. Next level to aim for: {target}.",
+        "ja": "現在：{current}。次の目標：{target}。",
+    },
+    "language_top": {
+        "en": "You have the highest level. Keep using your Japanese.",
+        "ja": "最高レベルに合格しています。日本語を使い続けましょう。",
+    },
+    "language_test_before": {
+        "en": "Take the {test} on {date}, before your return.",
+        "ja": "帰国前の{date}に{test}を受験しましょう。",
+    },
+    "language_test_after": {
+        "en": "The next {test} you can prepare for is on {date}, after your return: "
+        "it is also held abroad.",
+        "ja": "準備できる次の{test}は帰国後の{date}です。海外でも受験できます。",
+    },
 }
 
 

@@ -29,9 +29,15 @@ from readiness.reports.formatting import LABELS, format_date, format_yen, headin
 
 LOGGER = logging.getLogger("readiness.reports")
 #: Files whose content changes the PDF: their hash is part of every cache key.
-REPORT_TEMPLATE_FILES = ("reports/plan.html", "plan/_plan.html", "plan/_savings.html",
-                         "plan/_language.html", "plan/_timeline.html", "plan/_resources.html",
-                         "intern/_chart.html")
+REPORT_TEMPLATE_FILES = (
+    "reports/plan.html",
+    "plan/_plan.html",
+    "plan/_savings.html",
+    "plan/_language.html",
+    "plan/_timeline.html",
+    "plan/_resources.html",
+    "intern/_chart.html",
+)
 REPORT_STATIC_FILES = ("report.css",)
 #: How many resources get a QR code (the first ones, used by the biggest gaps).
 QR_CODES = 8
@@ -85,8 +91,12 @@ class ReportRenderer:
     def __init__(self, templates_dir: Path, static_dir: Path) -> None:
         self.templates_dir = templates_dir
         self.static_dir = static_dir
-        self.env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True,
-                               undefined=StrictUndefined, auto_reload=False)
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            auto_reload=False,
+        )
         self.font_config = FontConfiguration()
         self.version = self._template_version()
 
@@ -102,15 +112,23 @@ class ReportRenderer:
     def render_html(self, data: ReportData) -> str:
         template = self.env.get_template("reports/plan.html")
         qr = {r.id: qr_svg(r.url) for r in data.plan.resources[:QR_CODES]}
-        return template.render(report=data, card=data.card, plan=data.plan, locale=data.locale,
-                               qr=qr, **template_helpers(data.locale, bilingual=True))
+        return template.render(
+            report=data,
+            card=data.card,
+            plan=data.plan,
+            locale=data.locale,
+            qr=qr,
+            **template_helpers(data.locale, bilingual=True),
+        )
 
     def render_pdf(self, data: ReportData) -> bytes:
         """Render the report to PDF bytes, fetching only files under static/."""
         fetcher = StaticFileFetcher(self.static_dir)
-        document = weasyprint.HTML(string=self.render_html(data),
-                                   base_url=self.static_dir.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=self.render_html(data),
+            base_url=self.static_dir.resolve().as_uri() + "/",
+            url_fetcher=fetcher,
+        )
         pdf = document.write_pdf(font_config=self.font_config)
         if fetcher.refused:
             LOGGER.warning("report %s: %d fetch(es) refused", data.report_id, len(fetcher.refused))
@@ -118,7 +136,9 @@ class ReportRenderer:
 
     def layout_only(self, data: ReportData) -> int:
         """Lay the report out without writing the PDF (for benchmarks); returns the page count."""
-        document = weasyprint.HTML(string=self.render_html(data),
-                                   base_url=self.static_dir.resolve().as_uri() + "/",
-                                   url_fetcher=StaticFileFetcher(self.static_dir))
+        document = weasyprint.HTML(
+            string=self.render_html(data),
+            base_url=self.static_dir.resolve().as_uri() + "/",
+            url_fetcher=StaticFileFetcher(self.static_dir),
+        )
         return len(document.render(font_config=self.font_config).pages)
