@@ -21,16 +21,32 @@ from readiness.config import (
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer
 from readiness.extensions import csrf, db, login_manager
+from readiness.reports.render import ReportRenderer
 from readiness.web import auth, errors, intern, pages, security
-from readiness.web.i18n import LOCALES, display_answer, display_value, select_locale, translate
+from readiness.web.i18n import (
+    LOCALES,
+    display_answer,
+    display_value,
+    plan_template_helpers,
+    select_locale,
+    translate,
+)
 
 
 class ReadinessState:
-    """What the app loads once at start: the checked definitions and a scorer for each."""
+    """What the app loads once: the checked definitions, a scorer for each, the PDF renderer."""
 
     def __init__(self, definitions: DefinitionSet) -> None:
         self.definitions = definitions
         self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
+        self._renderer: ReportRenderer | None = None
+
+    @property
+    def renderer(self) -> ReportRenderer:
+        """Built on first use: WeasyPrint and its fonts take a moment to load."""
+        if self._renderer is None:
+            self._renderer = ReportRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
+        return self._renderer
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -91,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         display_answer=display_answer,
         display_value=display_value,
     )
+    app.context_processor(plan_template_helpers)
 
 
 @event.listens_for(Engine, "connect")

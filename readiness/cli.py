@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from readiness.commands import demo_command, init_db_command, report_command, reproduce_command
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
 from readiness.core.definitions import load_definitions
@@ -23,7 +24,6 @@ from readiness.core.errors import IssueList
 from readiness.core.loader import DEFINITION_KINDS
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
-from readiness.demo import demo_command, init_db_command, reproduce_command
 
 
 def default_questionnaire_dir() -> Path:
@@ -146,3 +146,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(reproduce_command)
+    app.cli.add_command(report_command)

@@ -7,13 +7,9 @@ as they are, and their assessments are not duplicated.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from typing import Any
 
-import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from readiness.core.definitions import AssessmentDefinition
@@ -21,7 +17,6 @@ from readiness.core.progress import Progress
 from readiness.extensions import db
 from readiness.models import Assessment, User
 from readiness.operations import (
-    reproduce_scorecard,
     save_page,
     start_assessment,
     submit_assessment,
@@ -136,10 +131,20 @@ def _answer_all(
         save_page(assessment, page, values, following.id if following else None)
 
 
+DEMO_NAMES = {
+    "demo-new": "Siti Rahma",
+    "demo-halfway": "Juan dela Cruz",
+    "demo-submitted": "Nguyễn Văn An",
+    "demo-ready": "Budi Santoso",
+}
+
+
 def _create_intern(username: str) -> User | None:
     if db.session.scalar(select(User).where(User.username == username)) is not None:
         return None
-    user = User(username=username, role="intern", locale="en")
+    user = User(
+        username=username, role="intern", locale="en", display_name=DEMO_NAMES.get(username)
+    )
     user.set_password(DEMO_PASSWORD)
     db.session.add(user)
     db.session.commit()
@@ -173,42 +178,3 @@ def load_demo_data() -> list[tuple[str, str]]:
             if submit:
                 submit_assessment(assessment, scorer, dt.date.today())
     return accounts
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create the database tables that do not exist yet."""
-    db.create_all()
-    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
-
-
-@click.command("demo")
-@with_appcontext
-def demo_command() -> None:
-    """Load demo interns (idempotent) and print their accounts."""
-    db.create_all()
-    accounts = load_demo_data()
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for username, what in accounts:
-        click.echo(f"  {username:<16} {what}")
-
-
-@click.command("reproduce")
-@click.argument("assessment_id", type=int)
-@with_appcontext
-def reproduce_command(assessment_id: int) -> None:
-    """Score a submitted assessment again with the definitions stored for it; compare."""
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise click.ClickException(f"no assessment {assessment_id}")
-    try:
-        card = reproduce_scorecard(assessment)
-    except LookupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    stored = json.loads(assessment.scorecard_json or "{}")
-    same = card.to_dict() == stored
-    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
-    click.echo(f"identical to the stored result: {'yes' if same else 'NO'}", err=True)
-    if not same:
-        sys.exit(1)

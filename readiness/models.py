@@ -14,7 +14,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,6 +44,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The name shown on reports (optional: the user name is used when empty).
+    display_name: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="intern")
     locale: Mapped[str | None] = mapped_column(String(10))
@@ -51,6 +61,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def name_on_reports(self) -> str:
+        return self.display_name or self.username
 
     def get_id(self) -> str:
         """Session id: user id plus nonce, so a stolen old cookie stops working."""
@@ -131,4 +145,20 @@ class DefinitionSnapshot(db.Model):
     questionnaire_yaml: Mapped[str] = mapped_column(Text)
     rules_path: Mapped[str] = mapped_column(String(255))
     rules_yaml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportPDF(db.Model):
+    """A rendered plan PDF, kept until its inputs (assessment, plan, templates, locale) change."""
+
+    __tablename__ = "report_pdf"
+    __table_args__ = (UniqueConstraint("assessment_id", "cache_key", name="uq_report_pdf_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    cache_key: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[str] = mapped_column(String(40))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,9 @@
 #   READINESS_NO_INSTALL=1 scripts/... only check, and say what to install
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk)
+# poppler-utils: pdftoppm and pdftotext, used by the tests to look at PDFs.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+          fonts-noto-cjk fonts-dejavu-core poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

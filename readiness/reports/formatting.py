@@ -7,6 +7,8 @@ headings exist in English and Japanese, and money is shown in yen.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
+from typing import Any
 
 from readiness.core.model import localize
 
@@ -112,3 +114,26 @@ def format_date(iso: str | None) -> str:
     if not iso:
         return "—"
     return dt.date.fromisoformat(iso).isoformat()
+
+
+def say(locale: str, key: str, **values: Any) -> str:
+    """A sentence from the labels in ``locale`` with named values filled in.
+
+    The pattern is ours (never author or user text), so formatting cannot be abused.
+    """
+    return localize(LABELS[key], locale).format(**values)
+
+
+def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
+    """The functions the plan templates call, for one locale (shared with the web pages)."""
+    return {
+        "t": partial(_localize, locale=locale),
+        "h": partial(heading, locale=locale, bilingual=bilingual),
+        "say": partial(say, locale),
+        "yen": format_yen,
+        "day": format_date,
+    }
+
+
+def _localize(text: dict[str, str] | None, locale: str) -> str:
+    return localize(text, locale)

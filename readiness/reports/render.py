@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 import segno
 import weasyprint
@@ -21,11 +19,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from readiness.core.model import localize
 from readiness.core.plan import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.reports.fetcher import StaticFileFetcher
-from readiness.reports.formatting import LABELS, format_date, format_yen, heading
+from readiness.reports.formatting import template_helpers
 
 LOGGER = logging.getLogger("readiness.reports")
 #: Files whose content changes the PDF: their hash is part of every cache key.
@@ -54,29 +51,6 @@ class ReportData:
     locale: str
     card: ScoreCard
     plan: ActionPlan
-
-
-def say(locale: str, key: str, **values: Any) -> str:
-    """A sentence from the labels in ``locale`` with named values filled in.
-
-    The pattern is ours (never author or user text), so formatting cannot be abused.
-    """
-    return localize(LABELS[key], locale).format(**values)
-
-
-def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
-    """The functions the plan templates call, for one locale (shared with the web pages)."""
-    return {
-        "t": partial(_localize, locale=locale),
-        "h": partial(heading, locale=locale, bilingual=bilingual),
-        "say": partial(say, locale),
-        "yen": format_yen,
-        "day": format_date,
-    }
-
-
-def _localize(text: dict[str, str] | None, locale: str) -> str:
-    return localize(text, locale)
 
 
 def qr_svg(url: str) -> Markup:

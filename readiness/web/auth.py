@@ -43,7 +43,12 @@ def sign_up() -> Response | str:
         form.locale.data = select_locale()
     if form.validate_on_submit():
         username = form.username.data.strip()
-        user = User(username=username, locale=form.locale.data, role="intern")
+        user = User(
+            username=username,
+            locale=form.locale.data,
+            role="intern",
+            display_name=(form.display_name.data or "").strip() or None,
+        )
         user.set_password(form.password.data)
         db.session.add(user)
         try:

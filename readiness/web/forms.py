@@ -281,6 +281,10 @@ LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語
 
 class SignUpForm(FlaskForm):
     username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
+    display_name = StringField(
+        "Your name, as it should appear on your plan (optional)",
+        validators=[Length(max=100, message="Please keep your name under 100 characters.")],
+    )
     password = PasswordField(
         "Password",
         validators=[

@@ -20,6 +20,7 @@ from readiness.core.model import (
     YesNoQuestion,
     localize,
 )
+from readiness.reports.formatting import template_helpers
 
 #: Locales the questionnaire content is written in, with their names in that locale.
 LOCALES: dict[str, str] = {"en": "English", "ja": "日本語"}
@@ -77,3 +78,10 @@ def display_value(value: float | None, display: str) -> str:
     if display == "percent":
         return f"{value:.0%}"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def plan_template_helpers() -> dict[str, Any]:
+    """The helpers the shared plan templates call (h, say, yen, day), in the page's locale."""
+    helpers = template_helpers(select_locale(), bilingual=False)
+    helpers.pop("t")  # pages use the request-aware ``t`` global
+    return helpers

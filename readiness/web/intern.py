@@ -31,6 +31,8 @@ from readiness.operations import (
     submit_assessment,
     submitted_assessments,
 )
+from readiness.reports.service import plan_for, report_pdf
+from readiness.web.downloads import pdf_response
 from readiness.web.forms import ActionForm
 from readiness.web.i18n import select_locale
 from readiness.web.page_form import PageSubmission, render_page
@@ -177,6 +179,7 @@ def result(assessment_id: int) -> Response | str:
         return redirect(url_for("intern.resume", assessment_id=assessment.id))
     card = ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
     previous = _previous_result(assessment)
+    definition = _state().definitions.get(assessment.questionnaire_id)
     return render_template(
         "intern/result.html",
         assessment=assessment,
@@ -184,8 +187,24 @@ def result(assessment_id: int) -> Response | str:
         previous=previous,
         locale=select_locale(),
         form=ActionForm(),
-        definition=_state().definitions.get(assessment.questionnaire_id),
+        definition=definition,
+        plan=plan_for(assessment, definition) if definition else None,
+        qr={},
     )
+
+
+@bp.get("/assessments/<int:assessment_id>/plan.pdf")
+def plan_pdf(assessment_id: int) -> Response:
+    """The intern's own plan as a PDF: rendered once, then served from the cache."""
+    assessment = own_assessment(assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    definition = definition_of(assessment)
+    try:
+        pdf, report_id = report_pdf(assessment, definition, _state().renderer, select_locale())
+    except LookupError:
+        abort(404)
+    return pdf_response(pdf, f"readiness-plan-{report_id}.pdf")
 
 
 def _previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:

@@ -1,0 +1,88 @@
+"""Flask CLI commands that need the app and its database.
+
+``init-db``, ``demo``, ``reproduce`` and ``report``; ``check``, ``score`` and
+``export-schema`` are in :mod:`readiness.cli` (they run without the app).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from readiness.demo import DEMO_PASSWORD, load_demo_data
+from readiness.extensions import db
+from readiness.models import Assessment
+from readiness.operations import reproduce_scorecard
+from readiness.reports.service import report_pdf
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database tables that do not exist yet."""
+    db.create_all()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load demo interns (idempotent) and print their accounts."""
+    db.create_all()
+    accounts = load_demo_data()
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for username, what in accounts:
+        click.echo(f"  {username:<16} {what}")
+
+
+@click.command("reproduce")
+@click.argument("assessment_id", type=int)
+@with_appcontext
+def reproduce_command(assessment_id: int) -> None:
+    """Score a submitted assessment again with the definitions stored for it; compare."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}")
+    try:
+        card = reproduce_scorecard(assessment)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    stored = json.loads(assessment.scorecard_json or "{}")
+    same = card.to_dict() == stored
+    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+    click.echo(f"identical to the stored result: {'yes' if same else 'NO'}", err=True)
+    if not same:
+        sys.exit(1)
+
+
+@click.command("report")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the PDF.",
+)
+@click.option("--locale", default="en", show_default=True, help="Language of the plan text.")
+@with_appcontext
+def report_command(assessment_id: int, output: Path, locale: str) -> None:
+    """Render the action-plan PDF of a submitted assessment."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}")
+    state = current_app.extensions["readiness"]
+    definition = state.definitions.get(assessment.questionnaire_id)
+    if definition is None:
+        raise click.ClickException(f"questionnaire '{assessment.questionnaire_id}' is not loaded")
+    try:
+        pdf, report_id = report_pdf(assessment, definition, state.renderer, locale)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    output.write_bytes(pdf)
+    click.echo(f"wrote {output} ({len(pdf):,} bytes, report {report_id})")

@@ -1,0 +1,103 @@
+"""Reports for stored assessments: build the plan, render the PDF once, serve it from the cache.
+
+Joins the core (score card, plan), the renderer and the database. The plan is
+built as of the submission date, so a report never changes unless its inputs
+do; the cache key covers every input (answers and definitions by content
+hash, plan and catalogue, templates and WeasyPrint version, locale, name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.plan import ActionPlan, build_action_plan
+from readiness.core.scoring import ScoreCard
+from readiness.extensions import db
+from readiness.models import Assessment, ReportPDF
+from readiness.reports.render import ReportData, ReportRenderer
+
+NO_ORGANISATION = "—"
+
+
+def stored_scorecard(assessment: Assessment) -> ScoreCard:
+    return ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
+
+
+def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> ActionPlan | None:
+    """The action plan of a submitted assessment, as of its submission date."""
+    if definition.plan is None or not assessment.is_submitted:
+        return None
+    card = stored_scorecard(assessment)
+    return build_action_plan(
+        definition, card, assessment.answer_values(), dt.date.fromisoformat(card.as_of)
+    )
+
+
+def report_cache_key(
+    assessment: Assessment, definition: AssessmentDefinition, renderer: ReportRenderer, locale: str
+) -> str:
+    plan_hash = definition.plan.content_hash if definition.plan else "-"
+    parts = [
+        str(assessment.id),
+        assessment.content_hash or "",
+        plan_hash,
+        renderer.version,
+        locale,
+        assessment.user.name_on_reports,
+        NO_ORGANISATION,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def report_data(
+    assessment: Assessment, definition: AssessmentDefinition, locale: str, cache_key: str
+) -> ReportData:
+    plan = plan_for(assessment, definition)
+    if plan is None:
+        raise LookupError(
+            f"assessment {assessment.id} has no plan (not submitted, or no plan "
+            "rules for its questionnaire)"
+        )
+    submitted = assessment.submitted_at.date().isoformat() if assessment.submitted_at else ""
+    return ReportData(
+        report_id=f"RD-{assessment.id:06d}-{cache_key[:8]}",
+        intern_name=assessment.user.name_on_reports,
+        organisation=NO_ORGANISATION,
+        submitted=submitted,
+        locale=locale,
+        card=stored_scorecard(assessment),
+        plan=plan,
+    )
+
+
+def report_pdf(
+    assessment: Assessment, definition: AssessmentDefinition, renderer: ReportRenderer, locale: str
+) -> tuple[bytes, str]:
+    """The PDF and its report id: from the cache, or rendered once and stored.
+
+    :raises LookupError: when the assessment has no plan.
+    """
+    key = report_cache_key(assessment, definition, renderer, locale)
+    cached = db.session.execute(
+        select(ReportPDF.pdf, ReportPDF.report_id).where(
+            ReportPDF.assessment_id == assessment.id, ReportPDF.cache_key == key
+        )
+    ).first()
+    if cached is not None:
+        return cached.pdf, cached.report_id
+    data = report_data(assessment, definition, locale, key)
+    pdf = renderer.render_pdf(data)
+    db.session.add(
+        ReportPDF(assessment_id=assessment.id, cache_key=key, report_id=data.report_id, pdf=pdf)
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # rendered meanwhile by another request: same inputs, same bytes
+        db.session.rollback()
+    return pdf, data.report_id
