@@ -115,7 +115,9 @@ class InternBrowser:
         self.client = client
         self.definition = definition
 
-    def sign_up(self, username: str = "intern-a", password: str = "correct horse") -> None:
+    def sign_up(
+        self, username: str = "intern-a", password: str = "correct horse", display_name: str = ""
+    ) -> None:
         page = self.client.get("/auth/signup").get_data(as_text=True)
         response = self.client.post(
             "/auth/signup",
@@ -125,6 +127,7 @@ class InternBrowser:
                 "password": password,
                 "confirm": password,
                 "locale": "en",
+                "display_name": display_name,
             },
         )
         assert response.status_code == 303, response.get_data(as_text=True)

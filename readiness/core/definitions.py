@@ -188,12 +188,15 @@ def _assemble(
     plans = _check_plans(loaded, by_id, rules_for, issues, today, others_failed=failed > 0)
     if issues.errors:
         return None, issues
-    definitions = {
-        qid: AssessmentDefinition(
-            source.model, rules_for[qid].model, source, rules_for[qid], plans.get(qid)
+    definitions = {}
+    for qid, source in by_id.items():
+        plan = None
+        if qid in plans:  # compiled only now: its conditions are known to be valid
+            questions = {q.id: q for page in source.model.pages for q in page.questions}
+            plan = PlanDefinition(*plans[qid], questions)
+        definitions[qid] = AssessmentDefinition(
+            source.model, rules_for[qid].model, source, rules_for[qid], plan
         )
-        for qid, source in by_id.items()
-    }
     return DefinitionSet(definitions, tuple(issues.warnings)), issues
 
 
@@ -205,8 +208,8 @@ def _check_plans(
     today: dt.date,
     *,
     others_failed: bool,
-) -> dict[str, PlanDefinition]:
-    """Check catalogues and plan rules; return a plan definition per questionnaire id."""
+) -> dict[str, tuple[LoadedFile, LoadedFile]]:
+    """Check catalogues and plan rules; return (plan, catalogue) files per questionnaire id."""
     catalogues = _index_unique(
         [f for f in loaded if isinstance(f.model, Catalogue)],
         "id",
@@ -221,7 +224,7 @@ def _check_plans(
         "questionnaire '{}' already has a plan in {}",
         issues,
     )
-    plans: dict[str, PlanDefinition] = {}
+    plans: dict[str, tuple[LoadedFile, LoadedFile]] = {}
     for qid, source in plan_files.items():
         questionnaire, rules = by_id.get(qid), rules_for.get(qid)
         catalogue = catalogues.get(source.model.catalogue)
@@ -250,8 +253,7 @@ def _check_plans(
             issues,
             today,
         )
-        questions = {q.id: q for page in questionnaire.model.pages for q in page.questions}
-        plans[qid] = PlanDefinition(source, catalogue, questions)
+        plans[qid] = (source, catalogue)
     return plans
 
 
