@@ -47,6 +47,7 @@ schema: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

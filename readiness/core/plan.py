@@ -68,6 +68,8 @@ class MatchedResource:
     reason: Text
     #: The country part of the reason alone ("for Vietnam"), for short mentions.
     scope: Text
+    #: True for programmes open to every country (JLPT, ILO courses), False for local ones.
+    everywhere: bool
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ class _PlanBuilder:
             last_checked=resource.last_checked.isoformat(),
             reason=_join(*parts),
             scope=country,
+            everywhere=ANY in resource.countries,
         )
 
     def resources_for_step(self, step: Step) -> tuple[MatchedResource, ...]:

@@ -184,6 +184,9 @@ class _CompiledRule:
         self.skip_missing = rule.missing == "skip"
         self.when = compile_condition(rule.when, definition.questions) if rule.when else None
         self.question = rule.question
+        #: The question whose answer explains the rule: its own, or the one a value reads.
+        single_answer = rule.value is not None and rule.value.form == "answer"
+        self.display_question = rule.question or (rule.value.answer if single_answer else None)
         self.points = dict(rule.points or {})
         self.details = {k: dict(v) for k, v in (rule.option_explain or {}).items()}
         self.multi = False
@@ -342,7 +345,7 @@ class Scorer:
                     rule.explain,
                     detail,
                     rule.display,
-                    rule.question,
+                    rule.display_question,
                 )
             )
         score = round(min(100.0, max(0.0, raw_score)), 1)
