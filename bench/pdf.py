@@ -14,20 +14,17 @@ import argparse
 import datetime as dt
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import weasyprint
+from demo_app import signed_in_demo_client
 
-from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
 from readiness.core.plan import build_action_plan
 from readiness.core.scoring import Scorer
-from readiness.demo import demo_answer_sets, load_demo_data
-from readiness.extensions import db
+from readiness.demo import demo_answer_sets
 from readiness.reports.render import ReportData, ReportRenderer
 
 
@@ -59,29 +56,10 @@ def sample_report() -> ReportData:
 
 
 def cached_download_seconds(runs: int) -> float:
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}",
-                "SECRET_KEY": "bench-" + "x" * 32,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            load_demo_data()
-        client = app.test_client()
-        page = client.get("/auth/signin").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post(
-            "/auth/signin",
-            data={"csrf_token": token, "username": "demo-ready", "password": "demo-password"},
-        )
+    with signed_in_demo_client("demo-ready") as (_app, client):
         url = "/assessments/4/plan.pdf"
         assert client.get(url).status_code == 200  # renders and stores it once
-        seconds = median_seconds(lambda: client.get(url), runs * 4)
-        with app.app_context():
-            db.engine.dispose()
-        return seconds
+        return median_seconds(lambda: client.get(url), runs * 4)
 
 
 def main() -> None:

@@ -15,21 +15,18 @@ import datetime as dt
 import http.client
 import logging
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from demo_app import signed_in_demo_client
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
 from readiness.core.scoring import Scorer
-from readiness.demo import demo_answer_sets, load_demo_data
-from readiness.extensions import db
+from readiness.demo import demo_answer_sets
 
 
 def rate(action: Callable[[], object], seconds: float) -> float:
@@ -94,23 +91,7 @@ def serve(app: Flask) -> tuple[BaseWSGIServer, int]:
 
 
 def bench_pages(seconds: float) -> tuple[float, float, float, float]:
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
-                "SECRET_KEY": "bench-" + "x" * 32,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            load_demo_data()
-        client = app.test_client()
-        page = client.get("/auth/signin").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post(
-            "/auth/signin",
-            data={"csrf_token": token, "username": "demo-halfway", "password": "demo-password"},
-        )
+    with signed_in_demo_client("demo-halfway") as (app, client):
         url = client.get("/assessments/1").location
         assert client.get(url).status_code == 200, url
         hello_app = hello_world_app()
@@ -126,8 +107,6 @@ def bench_pages(seconds: float) -> tuple[float, float, float, float]:
         page_http_rate = rate(lambda: page_http.get(url), seconds)
         hello_server.shutdown()
         page_server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
     return hello_rate, page_rate, hello_http_rate, page_http_rate
 
 
