@@ -1,14 +1,13 @@
-"""Cross-checks that one file's schema cannot express.
+"""Cross-checks that one file's schema cannot express, shared by every definition kind.
 
-Unique ids, references from conditions and rules to questions and options
-that exist (and, for conditions, come earlier), operators that fit the
-question type, weights that add up to 100, bands and ranges without gaps or
-overlaps. Every finding is located in its YAML file.
+Unique ids, and conditions whose questions exist and come earlier, with operators
+and operands that fit the question type. Rules files have more checks in
+:mod:`readiness.core.rule_checks`; plans and catalogues in :mod:`readiness.core.plan_checks`.
+Every finding is located in its YAML file.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -18,12 +17,10 @@ from readiness.core.model import (
     ChoiceQuestion,
     Condition,
     DateQuestion,
-    Expression,
     LikertQuestion,
     NumberQuestion,
     Question,
     Questionnaire,
-    RuleSet,
     YesNoQuestion,
     parse_iso_date,
 )
@@ -255,207 +252,3 @@ def _check_question(
                 doc.locate((*path, "min")),
                 f"min ({lo}) must be below max ({hi})",
             )
-
-
-def check_rules(
-    rules: RuleSet,
-    doc: YamlDocument,
-    questionnaires: dict[str, Questionnaire],
-    issues: IssueList,
-    *,
-    others_failed: bool = False,
-) -> None:
-    """Check one rule set against its questionnaire."""
-    checker = ReferenceChecker(issues)
-    checker.duplicates(
-        doc, ((d.id, ("dimensions", i, "id")) for i, d in enumerate(rules.dimensions)), "dimension"
-    )
-    checker.duplicates(doc, ((b.id, ("bands", i, "id")) for i, b in enumerate(rules.bands)), "band")
-    checker.duplicates(doc, ((r.id, ("rules", i, "id")) for i, r in enumerate(rules.rules)), "rule")
-    _check_weights(rules, doc, issues)
-    _check_intervals(
-        doc, [(b.min, b.max, ("bands", i)) for i, b in enumerate(rules.bands)], issues, bands=True
-    )
-    questionnaire = questionnaires.get(rules.questionnaire)
-    if questionnaire is None and others_failed:
-        return  # the questionnaire file may be the one that failed; its errors say why
-    if questionnaire is None:
-        issues.add(
-            ErrorCode.REF_007,
-            doc.locate(("questionnaire",)),
-            f"no questionnaire with id '{rules.questionnaire}' "
-            f"(known: {', '.join(questionnaires) or 'none'})",
-        )
-        return
-    known = {qu.id: qu for p in reversed(questionnaire.pages) for qu in reversed(p.questions)}
-    for i, rule in enumerate(rules.rules):
-        path = ("rules", i)
-        if rule.when is not None:
-            checker.condition(doc, rule.when, (*path, "when"), known, known)
-        if rule.question is not None:
-            _check_choice_rule(checker, doc, rule, path, known)
-        else:
-            _check_expression(checker, doc, rule.value, (*path, "value"), known)
-            _check_intervals(
-                doc,
-                [(r.min, r.max, (*path, "ranges", k)) for k, r in enumerate(rule.ranges or [])],
-                issues,
-            )
-
-
-def _check_weights(rules: RuleSet, doc: YamlDocument, issues: IssueList) -> None:
-    total = sum(d.weight for d in rules.dimensions)
-    if abs(total - 100) > _WEIGHT_TOLERANCE:
-        issues.add(
-            ErrorCode.RULE_001,
-            doc.locate(("dimensions",)),
-            f"dimension weights add up to {total:g}, not 100",
-        )
-    dimension_ids = [d.id for d in rules.dimensions]
-    per_dimension: dict[str, float] = dict.fromkeys(dimension_ids, 0.0)
-    first_rule: dict[str, int] = {}
-    for i, rule in enumerate(rules.rules):
-        if rule.dimension not in per_dimension:
-            issues.add(
-                ErrorCode.REF_006,
-                doc.locate(("rules", i, "dimension")),
-                f"unknown dimension '{rule.dimension}' (dimensions: {', '.join(dimension_ids)})",
-            )
-            continue
-        per_dimension[rule.dimension] += rule.weight
-        first_rule.setdefault(rule.dimension, i)
-    for k, dim in enumerate(rules.dimensions):
-        if dim.id not in first_rule:
-            issues.add(
-                ErrorCode.RULE_007,
-                doc.locate(("dimensions", k, "id")),
-                f"dimension '{dim.id}' has no rules, so it cannot be scored",
-            )
-        elif abs(per_dimension[dim.id] - 100) > _WEIGHT_TOLERANCE:
-            issues.add(
-                ErrorCode.RULE_001,
-                doc.locate(("dimensions", k, "id")),
-                f"weights of the rules in dimension '{dim.id}' add up to "
-                f"{per_dimension[dim.id]:g}, not 100",
-            )
-
-
-def _check_choice_rule(
-    checker: ReferenceChecker,
-    doc: YamlDocument,
-    rule: Any,
-    path: tuple[Any, ...],
-    known: dict[str, Question],
-) -> None:
-    question = known.get(rule.question)
-    where = doc.locate((*path, "question"))
-    if question is None:
-        checker.issues.add(ErrorCode.REF_002, where, f"unknown question '{rule.question}'")
-        return
-    allowed = answer_options(question)
-    if allowed is None:
-        checker.issues.add(
-            ErrorCode.REF_008,
-            where,
-            f"'{rule.question}' is a {question.type} question; score it with "
-            "'value' and 'ranges' (numbers, dates) or not at all (text)",
-        )
-        return
-    for mapping_name in ("points", "option_explain"):
-        for key in getattr(rule, mapping_name) or {}:
-            if key not in allowed:
-                shown = ", ".join(str(a) for a in allowed)
-                checker.issues.add(
-                    ErrorCode.REF_003,
-                    doc.locate((*path, mapping_name, key)),
-                    f"'{key}' is not an answer of '{question.id}' (answers: {shown})",
-                )
-    unscored = [a for a in allowed if a not in (rule.points or {})]
-    if unscored and question.type != "multiple_choice":
-        checker.issues.add(
-            ErrorCode.RULE_006,
-            doc.locate((*path, "points")),
-            f"answers without points: {', '.join(str(a) for a in unscored)}; "
-            "give each answer points (0 is fine)",
-        )
-    if rule.cap is not None and question.type != "multiple_choice":
-        checker.issues.add(
-            ErrorCode.REF_008,
-            doc.locate((*path, "cap")),
-            "'cap' is only for multiple_choice questions",
-        )
-
-
-def _check_expression(
-    checker: ReferenceChecker,
-    doc: YamlDocument,
-    expr: Expression | float | int | None,
-    path: tuple[Any, ...],
-    known: dict[str, Question],
-) -> None:
-    if not isinstance(expr, Expression):
-        return
-    form = expr.form
-    if form in ("answer", "months_until"):
-        qid = getattr(expr, form)
-        wanted = NumberQuestion if form == "answer" else DateQuestion
-        question = known.get(qid)
-        where = doc.locate((*path, form))
-        if question is None:
-            checker.issues.add(ErrorCode.REF_002, where, f"unknown question '{qid}'")
-        elif not isinstance(question, wanted):
-            checker.issues.add(
-                ErrorCode.REF_008,
-                where,
-                f"'{form}' needs a {'number' if form == 'answer' else 'date'} "
-                f"question; '{qid}' is {question.type}",
-            )
-        return
-    for k, part in enumerate(getattr(expr, form)):
-        _check_expression(checker, doc, part, (*path, form, k), known)
-
-
-def _check_intervals(
-    doc: YamlDocument,
-    intervals: list[tuple[Any, Any, tuple[Any, ...]]],
-    issues: IssueList,
-    *,
-    bands: bool = False,
-) -> None:
-    """Intervals [min, max) must be contiguous: no overlap, no gap; bands span 0-100."""
-    neg, pos = float("-inf"), float("inf")
-    ordered = sorted(intervals, key=lambda t: neg if t[0] is None else t[0])
-    for lo, hi, path in ordered:
-        if lo is not None and hi is not None and lo >= hi:
-            issues.add(
-                ErrorCode.RULE_004 if not bands else ErrorCode.RULE_002,
-                doc.locate(path),
-                f"min ({lo}) must be below max ({hi})",
-            )
-    for (_, prev_hi, prev_path), (lo, _, path) in itertools.pairwise(ordered):
-        prev_end = pos if prev_hi is None else prev_hi
-        start = neg if lo is None else lo
-        if start == prev_end:
-            continue
-        line = doc.locate(prev_path).line
-        if start < prev_end:
-            code = ErrorCode.RULE_002 if bands else ErrorCode.RULE_004
-            issues.add(
-                code,
-                doc.locate(path),
-                f"starts at {lo} but the one at line {line} runs to {prev_hi}: they overlap",
-            )
-        else:
-            code = ErrorCode.RULE_003 if bands else ErrorCode.RULE_004
-            issues.add(
-                code,
-                doc.locate(path),
-                f"starts at {lo} but the one at line {line} ends at {prev_hi}: "
-                f"scores from {prev_hi} to {lo} fall in no {'band' if bands else 'range'}",
-            )
-    if bands and ordered and (ordered[0][0] != 0 or ordered[-1][1] != 100):
-        issues.add(
-            ErrorCode.RULE_005,
-            doc.locate(("bands",)),
-            f"bands run from {ordered[0][0]} to {ordered[-1][1]}; they must run from 0 to 100",
-        )

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from readiness.core.checks import check_questionnaire, check_rules
+from readiness.core.checks import check_questionnaire
 from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile, load_definition_text, load_folder
@@ -25,6 +25,7 @@ from readiness.core.model import Page, Question, Questionnaire, RuleSet
 from readiness.core.plan_checks import check_catalogue, check_plan
 from readiness.core.plan_definitions import PlanDefinition
 from readiness.core.plan_model import Catalogue, PlanRules
+from readiness.core.rule_checks import check_rules
 
 
 @dataclass(frozen=True)

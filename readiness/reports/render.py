@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from readiness.core.plan import ActionPlan
+from readiness.core.plan_result import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.reports.fetcher import StaticFileFetcher
 from readiness.reports.formatting import template_helpers

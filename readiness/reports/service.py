@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.plan import ActionPlan, build_action_plan
+from readiness.core.plan import build_action_plan
+from readiness.core.plan_result import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.extensions import db
 from readiness.models import Assessment, ReportPDF
