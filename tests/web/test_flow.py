@@ -210,3 +210,6 @@ def test_a_result_is_reproduced_after_the_yaml_changes(
     result = new_app.test_cli_runner().invoke(args=["reproduce", str(assessment_id)])
     assert result.exit_code == 0
     assert "identical to the stored result: yes" in result.output
+    with new_app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # a second app on the same database: close its connections too
