@@ -21,6 +21,7 @@ from readiness.config import (
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer
 from readiness.extensions import csrf, db, login_manager
+from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
 from readiness.web import auth, errors, intern, pages, security
 from readiness.web.i18n import (
@@ -36,8 +37,9 @@ from readiness.web.i18n import (
 class ReadinessState:
     """What the app loads once: the checked definitions, a scorer for each, the PDF renderer."""
 
-    def __init__(self, definitions: DefinitionSet) -> None:
+    def __init__(self, definitions: DefinitionSet, config: dict[str, Any]) -> None:
         self.definitions = definitions
+        self.pdf_limits = (float(config["PDF_TIMEOUT"]), int(config["PDF_MEMORY_MB"]))
         self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
         self._renderer: ReportRenderer | None = None
 
@@ -47,6 +49,12 @@ class ReadinessState:
         if self._renderer is None:
             self._renderer = ReportRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
         return self._renderer
+
+    @property
+    def render_pool(self) -> RenderPool:
+        """The PDF worker process with its time and memory limits (shared in the process)."""
+        timeout, memory_mb = self.pdf_limits
+        return shared_pool(PROJECT_ROOT / "templates", PROJECT_ROOT / "static", timeout, memory_mb)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -72,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
     definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
-    app.extensions["readiness"] = ReadinessState(definitions)
+    app.extensions["readiness"] = ReadinessState(definitions, app.config)
     _init_extensions(app)
     _register_blueprints(app)
     return app

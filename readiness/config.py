@@ -38,10 +38,18 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A plan PDF is rendered in a worker process within these limits (security.md T7).
+        "PDF_TIMEOUT": 30.0,
+        "PDF_MEMORY_MB": 1024,
     }
 
 
-_ENV_CASTS: dict[str, type] = {"MAX_CONTENT_LENGTH": int, "MAX_FORM_PARTS": int}
+_ENV_CASTS: dict[str, type] = {
+    "MAX_CONTENT_LENGTH": int,
+    "MAX_FORM_PARTS": int,
+    "PDF_TIMEOUT": float,
+    "PDF_MEMORY_MB": int,
+}
 
 
 def environment_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:

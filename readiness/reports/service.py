@@ -21,6 +21,7 @@ from readiness.core.plan_result import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.extensions import db
 from readiness.models import Assessment, ReportPDF
+from readiness.reports.pool import RenderPool
 from readiness.reports.render import ReportData, ReportRenderer
 
 NO_ORGANISATION = "—"
@@ -78,11 +79,19 @@ def report_data(
 
 
 def report_pdf(
-    assessment: Assessment, definition: AssessmentDefinition, renderer: ReportRenderer, locale: str
+    assessment: Assessment,
+    definition: AssessmentDefinition,
+    renderer: ReportRenderer,
+    locale: str,
+    pool: RenderPool | None = None,
 ) -> tuple[bytes, str]:
     """The PDF and its report id: from the cache, or rendered once and stored.
 
+    With a ``pool`` the render runs in its worker process, within its time and
+    memory limits; without one (the CLI) it runs here.
+
     :raises LookupError: when the assessment has no plan.
+    :raises RenderError: when the worker could not render within its limits.
     """
     key = report_cache_key(assessment, definition, renderer, locale)
     cached = db.session.execute(
@@ -93,7 +102,7 @@ def report_pdf(
     if cached is not None:
         return cached.pdf, cached.report_id
     data = report_data(assessment, definition, locale, key)
-    pdf = renderer.render_pdf(data)
+    pdf = pool.render(data) if pool is not None else renderer.render_pdf(data)
     db.session.add(
         ReportPDF(assessment_id=assessment.id, cache_key=key, report_id=data.report_id, pdf=pdf)
     )
