@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,11 @@ from readiness.config import (
     environment_overrides,
 )
 from readiness.core.definitions import DefinitionSet, require_definitions
-from readiness.core.scoring import Scorer
+from readiness.core.scoring import Scorer, months_until
 from readiness.extensions import csrf, db, login_manager
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
-from readiness.web import auth, errors, intern, pages, security
+from readiness.web import admin, auth, coordinator, errors, intern, pages, security
 from readiness.web.i18n import (
     LOCALES,
     display_answer,
@@ -106,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(intern.bp)
+    app.register_blueprint(coordinator.bp)
+    app.register_blueprint(admin.bp)
     errors.register(app)
     security.register(app)
     app.jinja_env.globals.update(
@@ -116,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
         display_value=display_value,
     )
     app.context_processor(plan_template_helpers)
+    app.jinja_env.globals["months_until"] = lambda day: months_until(
+        day.isoformat(), dt.date.today()
+    )
 
 
 @event.listens_for(Engine, "connect")

@@ -16,7 +16,13 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from readiness.commands import demo_command, init_db_command, report_command, reproduce_command
+from readiness.commands import (
+    create_admin_command,
+    demo_command,
+    init_db_command,
+    report_command,
+    reproduce_command,
+)
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
 from readiness.core.definitions import load_definitions
@@ -147,3 +153,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(reproduce_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(create_admin_command)

@@ -13,12 +13,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
-from readiness.models import Assessment
+from readiness.models import ADMIN, Assessment, User
 from readiness.operations import reproduce_scorecard
 from readiness.reports.service import report_pdf
+from readiness.web.forms import USERNAME_PATTERN
 
 
 @click.command("init-db")
@@ -86,3 +88,25 @@ def report_command(assessment_id: int, output: Path, locale: str) -> None:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf):,} bytes, report {report_id})")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.password_option(help="The admin's password (asked twice when not given).")
+@with_appcontext
+def create_admin_command(username: str, password: str) -> None:
+    """Create an administrator (there is no default admin account)."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise click.BadParameter(
+            "use 3 to 40 letters, digits, '.', '_' or '-'", param_hint="USERNAME"
+        )
+    if not 8 <= len(password) <= 128:
+        raise click.BadParameter("use 8 to 128 characters", param_hint="--password")
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        raise click.ClickException(f"user name '{username}' is taken")
+    db.create_all()
+    admin = User(username=username, role=ADMIN, locale="ja")
+    admin.set_password(password)
+    db.session.add(admin)
+    db.session.commit()
+    click.echo(f"admin '{username}' created: sign in at /auth/signin")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -29,6 +29,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from readiness.extensions import db
 
 DRAFT, SUBMITTED = "draft", "submitted"
+INTERN, COORDINATOR, ADMIN = "intern", "coordinator", "admin"
+#: An intern's progress, as the dashboard shows it.
+NOT_STARTED, IN_PROGRESS, REASSESSED = "not_started", "in_progress", "reassessed"
 
 
 def utcnow() -> datetime:
@@ -39,10 +42,27 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
-    __tablename__ = "user"
+class Organisation(db.Model):
+    """A supervising organisation or registered support organisation."""
+
+    __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        Index("ix_user_org_role", "organisation_id", "role"),
+        Index("ix_user_org_return", "organisation_id", "planned_return"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
     username: Mapped[str] = mapped_column(String(40), unique=True)
     #: The name shown on reports (optional: the user name is used when empty).
     display_name: Mapped[str | None] = mapped_column(String(100))
@@ -52,6 +72,16 @@ class User(UserMixin, db.Model):
     #: Part of the session id: changing it ends every session of this user.
     session_nonce: Mapped[str] = mapped_column(String(64), default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Profile for the dashboard: from the invitation, then from the intern's own answers.
+    home_country: Mapped[str | None] = mapped_column(String(64))
+    field: Mapped[str | None] = mapped_column(String(64))
+    programme: Mapped[str | None] = mapped_column(String(64))
+    planned_return: Mapped[date | None]
+    #: Assessment status and latest results, kept current by operations (dashboard speed).
+    assessment_status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
+    latest_assessment_id: Mapped[int | None]
+    latest_overall: Mapped[float | None]
+    overall_change: Mapped[float | None]
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
 
@@ -162,3 +192,40 @@ class ReportPDF(db.Model):
     report_id: Mapped[str] = mapped_column(String(40))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LatestScore(db.Model):
+    """An intern's latest score in one dimension, and the change since the one before."""
+
+    __tablename__ = "latest_score"
+    __table_args__ = (Index("ix_latest_score_dimension_band", "dimension", "band"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float]
+    band: Mapped[str] = mapped_column(String(64))
+    change: Mapped[float | None]
+
+
+class Invitation(db.Model):
+    """A single-use code that lets one intern join an organisation (no e-mail needed)."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    home_country: Mapped[str | None] = mapped_column(String(64))
+    field: Mapped[str | None] = mapped_column(String(64))
+    programme: Mapped[str | None] = mapped_column(String(64))
+    planned_return: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -23,10 +23,16 @@ from readiness.core.scoring import ScoreCard, Scorer
 from readiness.extensions import db
 from readiness.models import (
     DRAFT,
+    IN_PROGRESS,
+    INTERN,
+    NOT_STARTED,
+    REASSESSED,
     SUBMITTED,
     Answer,
     Assessment,
     DefinitionSnapshot,
+    Invitation,
+    LatestScore,
     User,
     utcnow,
 )
@@ -55,8 +61,71 @@ def start_assessment(user: User, definition: AssessmentDefinition) -> Assessment
         current_page=definition.questionnaire.pages[0].id,
     )
     db.session.add(draft)
+    if user.assessment_status == NOT_STARTED:
+        user.assessment_status = IN_PROGRESS
     db.session.commit()
     return draft
+
+
+def profile_questions(definition: AssessmentDefinition) -> dict[str, str]:
+    """Question id -> the User column it fills (country, field, programme, return date)."""
+    if definition.plan is None:
+        return {}
+    profile = definition.plan.plan.profile
+    return {
+        profile.country: "home_country",
+        profile.field: "field",
+        profile.programme: "programme",
+        profile.return_date: "planned_return",
+    }
+
+
+def update_profile(user: User, definition: AssessmentDefinition, values: Mapping[str, Any]) -> None:
+    """Copy profile answers onto the user, so the dashboard can filter without reading drafts."""
+    for question_id, column in profile_questions(definition).items():
+        if question_id in values:
+            value = values[question_id]
+            if column == "planned_return" and value is not None:
+                value = dt.date.fromisoformat(value)
+            setattr(user, column, value)
+
+
+def refresh_intern_summary(user: User) -> None:
+    """Recompute the intern's status and latest scores (and changes) from their assessments."""
+    submitted = submitted_assessments(user)
+    db.session.execute(delete(LatestScore).where(LatestScore.user_id == user.id))
+    if not submitted:
+        has_draft = (
+            db.session.scalar(
+                select(Assessment.id).where(
+                    Assessment.user_id == user.id, Assessment.status == DRAFT
+                )
+            )
+            is not None
+        )
+        user.assessment_status = IN_PROGRESS if has_draft else NOT_STARTED
+        user.latest_assessment_id = user.latest_overall = user.overall_change = None
+        db.session.commit()
+        return
+    latest = ScoreCard.from_dict(json.loads(submitted[0].scorecard_json or "{}"))
+    previous = (
+        ScoreCard.from_dict(json.loads(submitted[1].scorecard_json or "{}"))
+        if len(submitted) > 1
+        else None
+    )
+    user.assessment_status = REASSESSED if previous else SUBMITTED
+    user.latest_assessment_id = submitted[0].id
+    user.latest_overall = latest.overall
+    user.overall_change = round(latest.overall - previous.overall, 1) if previous else None
+    before = {d.id: d.score for d in previous.dimensions} if previous else {}
+    for dim in latest.dimensions:
+        change = round(dim.score - before[dim.id], 1) if dim.id in before else None
+        db.session.add(
+            LatestScore(
+                user_id=user.id, dimension=dim.id, score=dim.score, band=dim.band, change=change
+            )
+        )
+    db.session.commit()
 
 
 def _upsert_statement(rows: list[dict[str, Any]]) -> Any:
@@ -75,7 +144,11 @@ def _upsert_statement(rows: list[dict[str, Any]]) -> Any:
 
 
 def save_page(
-    assessment: Assessment, page: Page, values: Mapping[str, Any], next_page_id: str | None
+    assessment: Assessment,
+    page: Page,
+    values: Mapping[str, Any],
+    next_page_id: str | None,
+    definition: AssessmentDefinition | None = None,
 ) -> None:
     """Save one page's answers: upsert given values, delete cleared ones, mark the page saved.
 
@@ -112,6 +185,8 @@ def save_page(
     assessment.saved_pages_json = json.dumps(saved)
     assessment.current_page = next_page_id or page.id
     assessment.updated_at = now
+    if definition is not None:
+        update_profile(assessment.user, definition, values)
     db.session.commit()
     db.session.expire(assessment, ["answers"])
 
@@ -169,6 +244,9 @@ def submit_assessment(assessment: Assessment, scorer: Scorer, today: dt.date) ->
     )
     db.session.commit()
     db.session.refresh(assessment)
+    if result.rowcount == 1:
+        update_profile(assessment.user, definition, shown)
+        refresh_intern_summary(assessment.user)
     return result.rowcount == 1
 
 
@@ -204,3 +282,60 @@ def submitted_assessments(user: User) -> list[Assessment]:
             .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         )
     )
+
+
+INVITATION_DAYS = 30
+
+
+def create_invitation(coordinator: User, values: Mapping[str, Any]) -> Invitation:
+    """A single-use, expiring invitation to the coordinator's organisation."""
+    invitation = Invitation(
+        organisation_id=coordinator.organisation_id,
+        created_by_id=coordinator.id,
+        expires_at=utcnow() + dt.timedelta(days=INVITATION_DAYS),
+        **values,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def open_invitation(code: str) -> Invitation | None:
+    """The unused, unexpired invitation with this code, if any."""
+    if not code or len(code) > 64:
+        return None
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.code == code, Invitation.used_at.is_(None), Invitation.expires_at > utcnow()
+        )
+    )
+
+
+def accept_invitation(
+    invitation: Invitation, username: str, password: str, locale: str
+) -> User | None:
+    """Create the intern in the invitation's organisation; None if the code was used meanwhile."""
+    user = User(
+        username=username,
+        role=INTERN,
+        locale=locale,
+        organisation_id=invitation.organisation_id,
+        display_name=invitation.display_name,
+        home_country=invitation.home_country,
+        field=invitation.field,
+        programme=invitation.programme,
+        planned_return=invitation.planned_return,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow(), used_by_id=user.id)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return user

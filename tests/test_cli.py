@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from readiness.cli import check_command, score_command
 from readiness.extensions import db
-from readiness.models import Assessment, User
+from readiness.models import Assessment, Organisation, User
 
 from .conftest import PROJECT_ROOT, QUESTIONNAIRES
 from .core.conftest import MINI_RULES
@@ -99,27 +99,37 @@ def test_score_names_a_bad_answer_by_line(tmp_path: Path) -> None:
 
 
 def test_demo_is_idempotent_and_prints_the_accounts(app: Flask, runner: FlaskCliRunner) -> None:
+    """Two organisations with a coordinator and 30+ interns at every stage; a rerun adds nothing."""
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "demo-halfway" in first.output
+    assert "coord-sakura" in first.output
     assert "demo-password" in first.output
+
+    def counts() -> tuple[int, int]:
+        with app.app_context():
+            return (
+                db.session.scalar(select(func.count()).select_from(User)),
+                db.session.scalar(select(func.count()).select_from(Assessment)),
+            )
+
+    before = counts()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert counts() == before
     with app.app_context():
-        counts = (
-            db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(Assessment)),
-        )
-    second = runner.invoke(args=["demo"])
-    assert second.exit_code == 0
-    with app.app_context():
-        again = (
-            db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(Assessment)),
-        )
-        submitted = db.session.scalar(
-            select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")
-        )
-    assert counts == again == (4, 4)
-    assert submitted == 3
+        for organisation in db.session.scalars(select(Organisation)):
+            statuses = [
+                u.assessment_status
+                for u in db.session.scalars(
+                    select(User).where(
+                        User.organisation_id == organisation.id, User.role == "intern"
+                    )
+                )
+            ]
+            assert len(statuses) >= 30
+            assert {"not_started", "in_progress", "submitted", "reassessed"} <= set(statuses)
+        coordinators = db.session.scalars(select(User).where(User.role == "coordinator")).all()
+        assert len(coordinators) == 2
 
 
 def test_init_db_creates_the_tables(runner: FlaskCliRunner) -> None:

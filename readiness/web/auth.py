@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readiness.extensions import db, login_manager
-from readiness.models import User
-from readiness.web.forms import SignInForm, SignUpForm
+from readiness.models import ADMIN, COORDINATOR, Organisation, User
+from readiness.operations import accept_invitation, open_invitation
+from readiness.web.errors import render_error
+from readiness.web.forms import JoinForm, SignInForm, SignUpForm
 from readiness.web.i18n import select_locale
 from readiness.web.navigation import safe_next_url
 
@@ -28,6 +30,13 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def home_for(user: User) -> str:
+    """Where each role lands after signing in."""
+    return {COORDINATOR: "coordinator.dashboard", ADMIN: "admin.index"}.get(
+        user.role, "intern.home"
+    )
+
+
 def _start_session(user: User) -> None:
     session.clear()  # a fresh session on sign-in (no fixation)
     login_user(user, remember=True)
@@ -37,7 +46,7 @@ def _start_session(user: User) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 def sign_up() -> Response | str:
     if current_user.is_authenticated:
-        return redirect(url_for("intern.home"))
+        return redirect(url_for(home_for(current_user)))
     form = SignUpForm()
     if request.method == "GET":
         form.locale.data = select_locale()
@@ -66,13 +75,13 @@ def sign_up() -> Response | str:
 @bp.route("/signin", methods=["GET", "POST"])
 def sign_in() -> Response | str:
     if current_user.is_authenticated:
-        return redirect(url_for("intern.home"))
+        return redirect(url_for(home_for(current_user)))
     form = SignInForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.check_password(form.password.data):
             _start_session(user)
-            target = safe_next_url(request.args.get("next"), url_for("intern.home"))
+            target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             return redirect(target, 303)
         form.password.errors.append("The user name or password is not correct.")
     return render_template("auth/sign_in.html", form=form)
@@ -85,3 +94,36 @@ def sign_out() -> Response:
     logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
     flash("You are signed out.", "info")
     return redirect(url_for("pages.index"), 303)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join(code: str) -> Response | str | tuple[str, int]:
+    """An intern joins an organisation through an invitation link and sets a password."""
+    invitation = open_invitation(code)
+    if invitation is None:
+        return render_error(
+            404,
+            "This invitation is not valid: it may have been used already or "
+            "have expired. Ask your coordinator for a new one.",
+        )
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(
+                invitation, form.username.data.strip(), form.password.data, select_locale()
+            )
+        except IntegrityError:
+            db.session.rollback()
+            form.username.errors.append("This user name is taken; choose another.")
+        else:
+            if user is None:
+                return render_error(
+                    404, "This invitation was just used. Ask your coordinator for a new one."
+                )
+            _start_session(user)
+            flash("Welcome! You joined your organisation.", "success")
+            return redirect(url_for("intern.home"), 303)
+    organisation = db.session.get(Organisation, invitation.organisation_id)
+    return render_template(
+        "auth/join.html", form=form, organisation=organisation, invitation=invitation
+    )

@@ -29,8 +29,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import Optional as OptionalValue
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -273,8 +275,9 @@ def initial_field_data(question: Question, value: Any) -> Any:
     return value
 
 
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,39}")
 USERNAME_RULE = Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$", message="Use 3 to 40 letters, digits, '.', '_' or '-'."
+    rf"^{USERNAME_PATTERN.pattern}$", message="Use 3 to 40 letters, digits, '.', '_' or '-'."
 )
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
@@ -309,3 +312,78 @@ class SignInForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A form with nothing but the CSRF token, for buttons that change state."""
+
+
+def _choices_of(
+    definition: AssessmentDefinition, question_id: str, locale: str
+) -> list[SelectChoice]:
+    question = definition.questions.get(question_id)
+    options = question.options if isinstance(question, ChoiceQuestion) else []
+    return [
+        SelectChoice("", "—"),
+        *(SelectChoice(o.id, localize(o.label, locale)) for o in options),
+    ]
+
+
+class InvitationForm(FlaskForm):
+    """One invitation: everything optional, the intern can fill it in later."""
+
+    display_name = StringField("Name", validators=[Length(max=100)])
+    home_country = SelectField("Home country", validate_choice=True)
+    field = SelectField("Field", validate_choice=True)
+    programme = SelectField("Status", validate_choice=True)
+    planned_return = DateField("Planned return", format="%Y-%m-%d", validators=[OptionalValue()])
+
+    @classmethod
+    def for_questionnaire(cls, definition: AssessmentDefinition, locale: str) -> InvitationForm:
+        form = cls()
+        profile = definition.plan.plan.profile if definition.plan else None
+        for name in ("home_country", "field", "programme"):
+            question = getattr(profile, {"home_country": "country"}.get(name, name), None)
+            form[name].choices = (
+                _choices_of(definition, question, locale) if question else [SelectChoice("", "—")]
+            )
+        return form
+
+    def invitation_values(self) -> dict[str, Any]:
+        return {
+            "display_name": (self.display_name.data or "").strip() or None,
+            "home_country": self.home_country.data or None,
+            "field": self.field.data or None,
+            "programme": self.programme.data or None,
+            "planned_return": self.planned_return.data,
+        }
+
+
+class JoinForm(FlaskForm):
+    username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired(),
+            Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
+        ],
+    )
+    confirm = PasswordField(
+        "Password again",
+        validators=[
+            InputRequired(),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
+    )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Organisation name", validators=[InputRequired(), Length(max=200)])
+
+
+class CoordinatorForm(FlaskForm):
+    organisation_id = SelectField("Organisation", coerce=int)
+    username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired(),
+            Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
+        ],
+    )

@@ -24,7 +24,7 @@ from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
 from readiness.core.scoring import ScoreCard
 from readiness.extensions import csrf, db
-from readiness.models import SUBMITTED, Assessment
+from readiness.models import INTERN, SUBMITTED, Assessment
 from readiness.operations import (
     open_draft,
     start_assessment,
@@ -44,8 +44,10 @@ bp = Blueprint("intern", __name__)
 
 @bp.before_request
 @login_required
-def _require_login() -> None:
-    """Every page here needs a signed-in user."""
+def _require_intern() -> None:
+    """Every page here needs a signed-in intern (coordinators have their own pages)."""
+    if current_user.role != INTERN:
+        abort(403)
 
 
 def _state() -> Any:

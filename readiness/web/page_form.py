@@ -100,7 +100,7 @@ class PageSubmission:
         values = {q.id: posted.get(q.id) for q in self.questions if q.id in shown_ids}
         after = Progress(self.definition, merged, progress.saved_pages | {self.page.id})
         target_page, target_url = self._target(action, after)
-        save_page(self.assessment, self.page, values, target_page)
+        save_page(self.assessment, self.page, values, target_page, self.definition)
         if action == "save":
             flash("Saved. You can continue any time from where you stopped.", "success")
         return redirect(target_url, 303)

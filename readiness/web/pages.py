@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from readiness.extensions import db
 from readiness.models import User
+from readiness.web.auth import home_for
 from readiness.web.forms import ActionForm
 from readiness.web.i18n import LOCALE_COOKIE, LOCALES
 from readiness.web.navigation import safe_next_url
@@ -18,7 +19,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> Response | str:
     if current_user.is_authenticated:
-        return redirect(url_for("intern.home"))
+        return redirect(url_for(home_for(current_user)))
     state = current_app.extensions["readiness"]
     return render_template("index.html", definition=state.definitions.default)
 

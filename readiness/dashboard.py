@@ -1,0 +1,151 @@
+"""The coordinator's table of interns: filters, sorting and paging done in SQL.
+
+Only one page of rows is loaded, whatever the organisation's size: the filters
+and the sort run on indexed columns of ``user`` (profile, status, latest
+overall score) and on ``latest_score`` (per-dimension score and band).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+
+from readiness.core.plan import add_months
+from readiness.extensions import db
+from readiness.models import INTERN, LatestScore, User
+
+PER_PAGE = 50
+SORTS = ("name", "return", "status", "overall")
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """What the coordinator asked for (all optional); unknown values are ignored."""
+
+    country: str | None = None
+    field: str | None = None
+    programme: str | None = None
+    status: str | None = None
+    dimension: str | None = None
+    band: str | None = None
+    returning_within: int | None = None
+    sort: str = "return"
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any, dimensions: list[str]) -> DashboardQuery:
+        """Read query-string arguments, dropping anything malformed instead of failing."""
+
+        def text(name: str) -> str | None:
+            value = (args.get(name) or "").strip()
+            return value[:64] or None
+
+        def number(name: str, low: int, high: int) -> int | None:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+        sort = args.get("sort", "return")
+        if sort not in SORTS and sort not in dimensions:
+            sort = "return"
+        dimension = text("dimension")
+        return cls(
+            country=text("country"),
+            field=text("field"),
+            programme=text("programme"),
+            status=text("status"),
+            dimension=dimension if dimension in dimensions else None,
+            band=text("band"),
+            returning_within=number("returning_within", 0, 120),
+            sort=sort,
+            descending=args.get("order") == "desc",
+            page=number("page", 1, 100000) or 1,
+        )
+
+
+@dataclass
+class DashboardPage:
+    rows: list[User]
+    scores: dict[int, dict[str, LatestScore]] = field(default_factory=dict)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+
+def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> Select[Any]:
+    statement = select(User).where(User.organisation_id == organisation_id, User.role == INTERN)
+    for column, value in (
+        (User.home_country, query.country),
+        (User.field, query.field),
+        (User.programme, query.programme),
+        (User.assessment_status, query.status),
+    ):
+        if value:
+            statement = statement.where(column == value)
+    if query.returning_within is not None:
+        statement = statement.where(
+            User.planned_return >= today,
+            User.planned_return <= add_months(today, query.returning_within),
+        )
+    if query.dimension and query.band:
+        banded = select(LatestScore.user_id).where(
+            LatestScore.dimension == query.dimension, LatestScore.band == query.band
+        )
+        statement = statement.where(User.id.in_(banded))
+    return statement
+
+
+def _ordered(statement: Select[Any], query: DashboardQuery) -> Select[Any]:
+    columns = {
+        "name": func.coalesce(User.display_name, User.username),
+        "return": User.planned_return,
+        "status": User.assessment_status,
+        "overall": User.latest_overall,
+    }
+    if query.sort in columns:
+        column = columns[query.sort]
+    else:  # a dimension: sort by that dimension's latest score
+        score = LatestScore.__table__.alias("sort_score")
+        statement = statement.outerjoin(
+            score, and_(score.c.user_id == User.id, score.c.dimension == query.sort)
+        )
+        column = score.c.score
+    ordering = column.desc() if query.descending else column.asc()
+    return statement.order_by(ordering.nulls_last(), User.id)
+
+
+def dashboard_page(
+    organisation_id: int, query: DashboardQuery, today: dt.date, per_page: int = PER_PAGE
+) -> DashboardPage:
+    """One page of the organisation's interns, with their latest scores."""
+    statement = _filtered(organisation_id, query, today)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(query.page, pages)
+    rows = list(
+        db.session.scalars(_ordered(statement, query).limit(per_page).offset((page - 1) * per_page))
+    )
+    scores: dict[int, dict[str, LatestScore]] = {row.id: {} for row in rows}
+    if rows:
+        for score in db.session.scalars(
+            select(LatestScore).where(LatestScore.user_id.in_(list(scores)))
+        ):
+            scores[score.user_id][score.dimension] = score
+    return DashboardPage(rows, scores, total, page, pages)
+
+
+def band_distribution(organisation_id: int) -> dict[str, dict[str, int]]:
+    """How many interns of the organisation are in each band, per dimension."""
+    statement = (
+        select(LatestScore.dimension, LatestScore.band, func.count())
+        .join(User, User.id == LatestScore.user_id)
+        .where(User.organisation_id == organisation_id, User.role == INTERN)
+        .group_by(LatestScore.dimension, LatestScore.band)
+    )
+    result: dict[str, dict[str, int]] = {}
+    for dimension, band, count in db.session.execute(statement):
+        result.setdefault(dimension, {})[band] = count
+    return result

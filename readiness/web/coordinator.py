@@ -1,0 +1,119 @@
+"""The coordinator's pages: the dashboard, one intern, their PDF, and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from readiness.dashboard import DashboardQuery, band_distribution, dashboard_page
+from readiness.extensions import db
+from readiness.models import COORDINATOR, Assessment, Invitation, Organisation
+from readiness.operations import create_invitation, submitted_assessments
+from readiness.reports.pool import RenderError
+from readiness.reports.service import plan_for, report_pdf
+from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
+from readiness.web.downloads import pdf_response
+from readiness.web.errors import render_error
+from readiness.web.forms import InvitationForm
+from readiness.web.i18n import select_locale
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+def _state() -> Any:
+    return current_app.extensions["readiness"]
+
+
+def _organisation() -> Organisation:
+    return db.session.get(Organisation, current_user.organisation_id)
+
+
+@bp.get("/")
+@role_required(COORDINATOR)
+def dashboard() -> str:
+    definition = _state().definitions.default
+    dimensions = [d.id for d in definition.rules.dimensions]
+    query = DashboardQuery.from_args(request.args, dimensions)
+    page = dashboard_page(current_user.organisation_id, query, dt.date.today())
+    return render_template(
+        "coordinator/dashboard.html",
+        page=page,
+        query=query,
+        definition=definition,
+        organisation=_organisation(),
+        distribution=band_distribution(current_user.organisation_id),
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.get("/interns/<int:user_id>")
+@role_required(COORDINATOR)
+def intern(user_id: int) -> str:
+    person = intern_of_my_organisation(user_id)
+    assessments = submitted_assessments(person)
+    latest = assessments[0] if assessments else None
+    definition = _state().definitions.get(latest.questionnaire_id) if latest else None
+    card = json.loads(latest.scorecard_json) if latest else None
+    return render_template(
+        "coordinator/intern.html",
+        person=person,
+        assessments=assessments,
+        latest=latest,
+        card=card,
+        definition=definition,
+        plan=plan_for(latest, definition) if latest and definition else None,
+        qr={},
+    )
+
+
+@bp.get("/interns/<int:user_id>/assessments/<int:assessment_id>/plan.pdf")
+@role_required(COORDINATOR)
+def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int]:
+    person = intern_of_my_organisation(user_id)
+    assessment: Assessment = assessment_of(person, assessment_id)
+    definition = _state().definitions.get(assessment.questionnaire_id)
+    if not assessment.is_submitted or definition is None:
+        return render_error(404)
+    state = _state()
+    try:
+        pdf, report_id = report_pdf(
+            assessment, definition, state.renderer, select_locale(), state.render_pool
+        )
+    except LookupError:
+        return render_error(404)
+    except RenderError as exc:
+        return render_error(
+            503, f"The PDF could not be made right now ({exc}). Please try again in a minute."
+        )
+    return pdf_response(pdf, f"readiness-plan-{person.username}-{report_id}.pdf")
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@role_required(COORDINATOR)
+def invitations() -> str | Response:
+    definition = _state().definitions.default
+    form = InvitationForm.for_questionnaire(definition, select_locale())
+    if form.validate_on_submit():
+        invitation = create_invitation(current_user, form.invitation_values())
+        return redirect(url_for("coordinator.invitations", created=invitation.id), 303)
+    recent = list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.organisation_id == current_user.organisation_id)
+            .order_by(Invitation.id.desc())
+            .limit(50)
+        )
+    )
+    created = request.args.get("created", "")
+    return render_template(
+        "coordinator/invitations.html",
+        form=form,
+        invitations=recent,
+        created=int(created) if created.isdigit() else None,
+        now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
