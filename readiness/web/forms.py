@@ -329,9 +329,9 @@ class InvitationForm(FlaskForm):
     """One invitation: everything optional, the intern can fill it in later."""
 
     display_name = StringField("Name", validators=[Length(max=100)])
-    home_country = SelectField("Home country", validate_choice=True)
-    field = SelectField("Field", validate_choice=True)
-    programme = SelectField("Status", validate_choice=True)
+    home_country = SelectField("Home country", default="")
+    field = SelectField("Field", default="")
+    programme = SelectField("Status", default="")
     planned_return = DateField("Planned return", format="%Y-%m-%d", validators=[OptionalValue()])
 
     @classmethod

@@ -1,0 +1,276 @@
+"""Coordinators see only their organisation; invitations, dashboard, PDFs; admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from readiness.dashboard import DashboardQuery, dashboard_page
+from readiness.extensions import db
+from readiness.models import Invitation, Organisation, User, utcnow
+
+from ..conftest import InternBrowser, csrf_token
+
+PASSWORD = "coordinator-pass"
+
+
+def make_user(
+    app: Flask, username: str, role: str, organisation: str | None, **profile: Any
+) -> int:
+    with app.app_context():
+        org = None
+        if organisation:
+            org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+            if org is None:
+                org = Organisation(name=organisation)
+                db.session.add(org)
+                db.session.flush()
+        user = User(
+            username=username, role=role, organisation_id=org.id if org else None, **profile
+        )
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def signed_in(app: Flask, username: str) -> FlaskClient:
+    client = app.test_client()
+    page = client.get("/auth/signin").text
+    response = client.post(
+        "/auth/signin",
+        data={"csrf_token": csrf_token(page), "username": username, "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    return client
+
+
+def invite(client: FlaskClient, **fields: str) -> str:
+    """Create an invitation as a coordinator; returns its join path."""
+    page = client.get("/coordinator/invitations").text
+    response = client.post(
+        "/coordinator/invitations", data={"csrf_token": csrf_token(page), **fields}
+    )
+    assert response.status_code == 303
+    listing = client.get(response.location).text
+    return re.search(r"(/auth/join/[A-Za-z0-9_-]+)", listing).group(1)
+
+
+def join(app: Flask, path: str, username: str) -> FlaskClient:
+    client = app.test_client()
+    page = client.get(path).text
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(page),
+            "username": username,
+            "password": "intern-password",
+            "confirm": "intern-password",
+        },
+    )
+    assert response.status_code == 303, response.text[:500]
+    return client
+
+
+@pytest.fixture
+def two_organisations(app: Flask, definition, full_answers: dict[str, Any]) -> dict[str, Any]:
+    """Coordinators A and B; one intern in each who joined by invitation and submitted."""
+    make_user(app, "coord-a", "coordinator", "Org A")
+    make_user(app, "coord-b", "coordinator", "Org B")
+    ids = {}
+    for org, coordinator, name in (
+        ("A", "coord-a", "Intern Alpha"),
+        ("B", "coord-b", "Intern Beta"),
+    ):
+        client = signed_in(app, coordinator)
+        path = invite(
+            client,
+            display_name=name,
+            home_country="vn",
+            field="construction",
+            programme="titp2",
+            planned_return="2027-06-30",
+        )
+        intern = InternBrowser(join(app, path, f"intern-{org.lower()}"), definition)
+        assessment_id = intern.start()
+        intern.answer_all(assessment_id, full_answers)
+        intern.submit(assessment_id)
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.username == f"intern-{org.lower()}"))
+            ids[org] = (user.id, assessment_id)
+    return ids
+
+
+def test_an_invited_intern_joins_the_organisation(
+    app: Flask, two_organisations: dict[str, Any]
+) -> None:
+    with app.app_context():
+        user = db.session.get(User, two_organisations["A"][0])
+        org = db.session.get(Organisation, user.organisation_id)
+        assert org.name == "Org A"
+        assert (user.display_name, user.home_country, user.role) == ("Intern Alpha", "vn", "intern")
+        assert user.assessment_status == "submitted"
+
+
+def test_a_coordinator_sees_only_their_own_interns(
+    app: Flask, two_organisations: dict[str, Any]
+) -> None:
+    dashboard = signed_in(app, "coord-a").get("/coordinator/").text
+    assert "Intern Alpha" in dashboard
+    assert "Intern Beta" not in dashboard
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/coordinator/interns/{user}",
+        "/coordinator/interns/{user}/assessments/{assessment}/plan.pdf",
+    ],
+)
+def test_another_organisations_ids_are_404(
+    app: Flask, two_organisations: dict[str, Any], path: str
+) -> None:
+    client = signed_in(app, "coord-a")
+    own_user, own_assessment = two_organisations["A"]
+    other_user, other_assessment = two_organisations["B"]
+    assert client.get(path.format(user=own_user, assessment=own_assessment)).status_code == 200
+    assert client.get(path.format(user=other_user, assessment=other_assessment)).status_code == 404
+    if "{assessment}" in path:  # an own intern with another intern's assessment id
+        assert (
+            client.get(path.format(user=own_user, assessment=other_assessment)).status_code == 404
+        )
+    assert client.get(path.format(user=999999, assessment=1)).status_code == 404
+
+
+def test_the_coordinator_downloads_an_interns_plan(
+    app: Flask, two_organisations: dict[str, Any]
+) -> None:
+    user_id, assessment_id = two_organisations["A"]
+    response = signed_in(app, "coord-a").get(
+        f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf"
+    )
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+    assert 'filename="readiness-plan-intern-a-RD-' in response.headers["Content-Disposition"]
+
+
+def test_roles_are_checked_on_every_page(
+    app: Flask, two_organisations: dict[str, Any], definition
+) -> None:
+    intern = app.test_client()
+    page = intern.get("/auth/signin").text
+    intern.post(
+        "/auth/signin",
+        data={
+            "csrf_token": csrf_token(page),
+            "username": "intern-a",
+            "password": "intern-password",
+        },
+    )
+    assert intern.get("/coordinator/").status_code == 403
+    assert intern.get("/admin/").status_code == 403
+    coordinator = signed_in(app, "coord-a")
+    assert coordinator.get("/me").status_code == 403
+    assert coordinator.get("/admin/").status_code == 403
+    assert app.test_client().get("/coordinator/").status_code == 302
+
+
+def test_an_invitation_works_once(app: Flask) -> None:
+    make_user(app, "coord-c", "coordinator", "Org C")
+    path = invite(signed_in(app, "coord-c"), display_name="Once")
+    join(app, path, "first-one")
+    again = app.test_client().get(path)
+    assert again.status_code == 404
+    assert "not valid" in again.text
+
+
+def test_an_expired_invitation_is_refused(app: Flask) -> None:
+    make_user(app, "coord-d", "coordinator", "Org D")
+    path = invite(signed_in(app, "coord-d"))
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation))
+        invitation.expires_at = utcnow() - dt.timedelta(seconds=1)
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_dashboard_filters_sorts_and_pages(app: Flask) -> None:
+    today = dt.date(2026, 11, 24)
+    for n, (country, months) in enumerate([("vn", 2), ("vn", 10), ("id", 3), ("ph", 20)]):
+        make_user(
+            app,
+            f"p{n}",
+            "intern",
+            "Org P",
+            home_country=country,
+            planned_return=dt.date(2026 + (11 + months) // 12, (10 + months) % 12 + 1, 1),
+        )
+    make_user(app, "q0", "intern", "Org Q", home_country="vn")
+    with app.app_context():
+        org = db.session.scalar(select(Organisation).where(Organisation.name == "Org P"))
+        everyone = dashboard_page(org.id, DashboardQuery(), today)
+        assert everyone.total == 4  # not the intern of Org Q
+        vietnam = dashboard_page(org.id, DashboardQuery(country="vn"), today)
+        assert {u.username for u in vietnam.rows} == {"p0", "p1"}
+        soon = dashboard_page(org.id, DashboardQuery(returning_within=6), today)
+        assert {u.username for u in soon.rows} == {"p0", "p2"}
+        latest_first = dashboard_page(org.id, DashboardQuery(sort="return", descending=True), today)
+        assert [u.username for u in latest_first.rows] == ["p3", "p1", "p2", "p0"]
+        paged = dashboard_page(org.id, DashboardQuery(page=2), today, per_page=3)
+        assert (paged.total, paged.pages, [u.username for u in paged.rows]) == (4, 2, ["p3"])
+
+
+def test_dashboard_ignores_malformed_parameters(
+    app: Flask, two_organisations: dict[str, Any]
+) -> None:
+    client = signed_in(app, "coord-a")
+    response = client.get(
+        "/coordinator/?sort=__class__&page=-1&returning_within=abc&dimension=<script>&band=x"
+    )
+    assert response.status_code == 200
+    assert "<script>" not in response.text.split("<main", 1)[1].split("</form>")[0]
+
+
+def test_an_admin_creates_organisations_and_coordinators(app: Flask) -> None:
+    make_user(app, "root-admin", "admin", None)
+    admin = signed_in(app, "root-admin")
+    page = admin.get("/admin/").text
+    admin.post("/admin/organisations", data={"csrf_token": csrf_token(page), "name": "Org New"})
+    page = admin.get("/admin/").text
+    assert "Org New" in page
+    org_id = re.search(r'<option value="(\d+)">Org New</option>', page).group(1)
+    admin.post(
+        "/admin/coordinators",
+        data={
+            "csrf_token": csrf_token(page),
+            "organisation_id": org_id,
+            "username": "coord-new",
+            "password": PASSWORD,
+        },
+    )
+    assert signed_in(app, "coord-new").get("/coordinator/").status_code == 200
+
+
+def test_create_admin_command(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "chief", "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    assert signed_in_with(app, "chief", "a-long-password").get("/admin/").status_code == 200
+    short = runner.invoke(args=["create-admin", "chief2", "--password", "short"])
+    assert short.exit_code != 0
+
+
+def signed_in_with(app: Flask, username: str, password: str) -> FlaskClient:
+    client = app.test_client()
+    page = client.get("/auth/signin").text
+    client.post(
+        "/auth/signin",
+        data={"csrf_token": csrf_token(page), "username": username, "password": password},
+    )
+    return client
