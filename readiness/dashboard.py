@@ -8,6 +8,7 @@ overall score) and on ``latest_score`` (per-dimension score and band).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,3 +150,23 @@ def band_distribution(organisation_id: int) -> dict[str, dict[str, int]]:
     for dimension, band, count in db.session.execute(statement):
         result.setdefault(dimension, {})[band] = count
     return result
+
+
+def matching_interns(
+    organisation_id: int, query: DashboardQuery, today: dt.date, chunk: int = 500
+) -> Iterator[tuple[User, dict[str, LatestScore]]]:
+    """Every intern the query matches (for exports and bulk reports), in the table's order."""
+    statement = _ordered(_filtered(organisation_id, query, today), query)
+    offset = 0
+    while True:
+        rows = list(db.session.scalars(statement.limit(chunk).offset(offset)))
+        if not rows:
+            return
+        scores: dict[int, dict[str, LatestScore]] = {row.id: {} for row in rows}
+        for score in db.session.scalars(
+            select(LatestScore).where(LatestScore.user_id.in_(list(scores)))
+        ):
+            scores[score.user_id][score.dimension] = score
+        for row in rows:
+            yield row, scores[row.id]
+        offset += chunk

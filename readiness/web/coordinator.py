@@ -6,18 +6,33 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
-from readiness.dashboard import DashboardQuery, band_distribution, dashboard_page
+from readiness.dashboard import (
+    DashboardQuery,
+    band_distribution,
+    dashboard_page,
+    matching_interns,
+)
+from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
 from readiness.models import COORDINATOR, Assessment, Invitation, Organisation
 from readiness.operations import create_invitation, submitted_assessments
 from readiness.reports.pool import RenderError
 from readiness.reports.service import plan_for, report_pdf
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
-from readiness.web.downloads import pdf_response
+from readiness.web.downloads import pdf_response, safe_filename
 from readiness.web.errors import render_error
 from readiness.web.forms import InvitationForm
 from readiness.web.i18n import select_locale
@@ -49,6 +64,24 @@ def dashboard() -> str:
         distribution=band_distribution(current_user.organisation_id),
         args={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+@bp.get("/export.csv")
+@role_required(COORDINATOR)
+def export_csv() -> Response:
+    """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
+    definition = _state().definitions.default
+    dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
+    query = DashboardQuery.from_args(request.args, [d for d, _ in dimensions])
+    today = dt.date.today()
+    interns = matching_interns(current_user.organisation_id, query, today)
+    header, rows = intern_table(interns, dimensions, select_locale(), today)
+    response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{safe_filename(f"interns-{today.isoformat()}.csv")}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/interns/<int:user_id>")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -274,3 +276,24 @@ def signed_in_with(app: Flask, username: str, password: str) -> FlaskClient:
         data={"csrf_token": csrf_token(page), "username": username, "password": password},
     )
     return client
+
+
+def test_csv_export_of_the_filtered_table(app: Flask, two_organisations: dict[str, Any]) -> None:
+    client = signed_in(app, "coord-a")
+    path = invite(client, display_name='=HYPERLINK("http://127.0.0.1:9/","x")')
+    join(app, path, "formula-person")
+    response = client.get("/coordinator/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    names = [row[0] for row in rows[1:]]
+    assert "Intern Alpha" in names
+    assert "Intern Beta" not in names  # another organisation's intern
+    assert '\'=HYPERLINK("http://127.0.0.1:9/","x")' in names
+    alpha = next(row for row in rows if row[0] == "Intern Alpha")
+    assert alpha[5] == "submitted"
+    assert float(alpha[6]) > 0
+    only_new = client.get("/coordinator/export.csv?status=not_started").data.decode()
+    assert "Intern Alpha" not in only_new
