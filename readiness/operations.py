@@ -300,6 +300,23 @@ def create_invitation(coordinator: User, values: Mapping[str, Any]) -> Invitatio
     return invitation
 
 
+def create_invitations(coordinator: User, rows: list[Mapping[str, Any]]) -> list[Invitation]:
+    """Invitations for a whole roster, in one transaction: all or none."""
+    expires = utcnow() + dt.timedelta(days=INVITATION_DAYS)
+    invitations = [
+        Invitation(
+            organisation_id=coordinator.organisation_id,
+            created_by_id=coordinator.id,
+            expires_at=expires,
+            **row,
+        )
+        for row in rows
+    ]
+    db.session.add_all(invitations)
+    db.session.commit()
+    return invitations
+
+
 def open_invitation(code: str) -> Invitation | None:
     """The unused, unexpired invitation with this code, if any."""
     if not code or len(code) > 64:

@@ -28,13 +28,14 @@ from readiness.dashboard import (
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
 from readiness.models import COORDINATOR, Assessment, Invitation, Organisation
-from readiness.operations import create_invitation, submitted_assessments
+from readiness.operations import create_invitation, create_invitations, submitted_assessments
 from readiness.reports.pool import RenderError
 from readiness.reports.service import plan_for, report_pdf
+from readiness.roster import MAX_BYTES, parse_roster
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
 from readiness.web.downloads import pdf_response, safe_filename
 from readiness.web.errors import render_error
-from readiness.web.forms import InvitationForm
+from readiness.web.forms import InvitationForm, RosterForm
 from readiness.web.i18n import select_locale
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -145,8 +146,29 @@ def invitations() -> str | Response:
     created = request.args.get("created", "")
     return render_template(
         "coordinator/invitations.html",
+        roster_form=RosterForm(),
         form=form,
         invitations=recent,
         created=int(created) if created.isdigit() else None,
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
     )
+
+
+@bp.post("/invitations/import")
+@role_required(COORDINATOR)
+def import_roster() -> str | Response | tuple[str, int]:
+    """Invite many interns from a CSV; a file with any error imports nothing."""
+    form = RosterForm()
+    definition = _state().definitions.default
+    if not form.validate_on_submit():
+        errors = [e for messages in form.errors.values() for e in messages]
+        return render_template("coordinator/import.html", errors=errors, invitations=[]), 400
+    upload = form.roster.data
+    try:
+        result = parse_roster(upload.read(MAX_BYTES + 1), definition)
+    finally:
+        upload.close()
+    if result.errors:
+        return render_template("coordinator/import.html", errors=result.errors, invitations=[]), 400
+    invitations = create_invitations(current_user, result.rows)
+    return render_template("coordinator/import.html", errors=[], invitations=invitations)

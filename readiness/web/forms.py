@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     Field,
@@ -385,5 +386,15 @@ class CoordinatorForm(FlaskForm):
         validators=[
             InputRequired(),
             Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
+        ],
+    )
+
+
+class RosterForm(FlaskForm):
+    roster = FileField(
+        "CSV file of interns",
+        validators=[
+            FileRequired("Choose a CSV file."),
+            FileAllowed(["csv", "txt"], "Choose a .csv file."),
         ],
     )

@@ -1,0 +1,129 @@
+"""Read a coordinator's roster CSV of interns to invite: every row checked before anything is kept.
+
+Columns: ``name, home_country, field, programme, planned_return``. Country,
+field and programme may be option ids (``vn``) or labels in English or Japanese
+(``Vietnam``, ``ベトナム``); dates are ``YYYY-MM-DD`` or ``YYYY/MM/DD``. Files from
+Excel in Japan are often Shift_JIS: those are read too. Any error means nothing
+is imported, and every error is listed by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import ChoiceQuestion
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 5000
+COLUMNS = ("name", "home_country", "field", "programme", "planned_return")
+
+
+@dataclass
+class RosterResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _decode(raw: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _option_lookup(definition: AssessmentDefinition, question_id: str) -> dict[str, str]:
+    """Every accepted spelling (id, labels in any locale, case-folded) -> option id."""
+    question = definition.questions.get(question_id)
+    lookup: dict[str, str] = {}
+    if isinstance(question, ChoiceQuestion):
+        for option in question.options:
+            for spelling in (option.id, *option.label.values()):
+                lookup[spelling.strip().casefold()] = option.id
+    return lookup
+
+
+def _date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
+    """Check a roster file; rows are only returned when there is no error at all."""
+    result = RosterResult()
+    if len(raw) > MAX_BYTES:
+        result.errors.append(f"The file is larger than {MAX_BYTES // 1024} KB; split it.")
+        return result
+    text = _decode(raw)
+    if text is None:
+        result.errors.append("The file is not UTF-8 or Shift_JIS text; save it as CSV (UTF-8).")
+        return result
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if missing or unknown:
+        if missing:
+            result.errors.append(f"Row 1: missing column(s): {', '.join(missing)}.")
+        if unknown:
+            result.errors.append(
+                f"Row 1: unknown column(s): {', '.join(unknown)} (columns: {', '.join(COLUMNS)})."
+            )
+        return result
+    _read_rows(reader, header, definition, result)
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _read_rows(
+    reader: Any, header: list[str], definition: AssessmentDefinition, result: RosterResult
+) -> None:
+    profile = definition.plan.plan.profile if definition.plan else None
+    lookups = {
+        column: _option_lookup(definition, getattr(profile, attr)) if profile else {}
+        for column, attr in (
+            ("home_country", "country"),
+            ("field", "field"),
+            ("programme", "programme"),
+        )
+    }
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if number - 1 > MAX_ROWS:
+            result.errors.append(f"More than {MAX_ROWS} interns; split the file.")
+            return
+        values = dict(zip(header, (c.strip() for c in cells), strict=False))
+        row: dict[str, Any] = {}
+        name = values.get("name", "")
+        if not name:
+            result.errors.append(f"Row {number}, name: the name is empty.")
+        elif len(name) > 100:
+            result.errors.append(f"Row {number}, name: longer than 100 characters.")
+        row["display_name"] = name
+        for column, lookup in lookups.items():
+            value = values.get(column, "")
+            if value and value.casefold() not in lookup:
+                result.errors.append(
+                    f"Row {number}, {column}: '{value[:40]}' is not one of the "
+                    f"answers of the questionnaire."
+                )
+            row[column] = lookup.get(value.casefold()) if value else None
+        planned = values.get("planned_return", "")
+        row["planned_return"] = _date(planned) if planned else None
+        if planned and row["planned_return"] is None:
+            result.errors.append(
+                f"Row {number}, planned_return: '{planned[:20]}' is not a date like 2027-06-30."
+            )
+        result.rows.append(row)
