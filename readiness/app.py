@@ -22,6 +22,7 @@ from readiness.config import (
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer, months_until
 from readiness.extensions import csrf, db, login_manager
+from readiness.jobs import InProcessQueue, cpu_workers
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
 from readiness.web import admin, auth, coordinator, errors, intern, pages, security
@@ -50,6 +51,18 @@ class ReadinessState:
         if self._renderer is None:
             self._renderer = ReportRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
         return self._renderer
+
+    @property
+    def bulk_pool(self) -> RenderPool:
+        """Worker processes for bulk reports: one per core, same limits."""
+        timeout, memory_mb = self.pdf_limits
+        return shared_pool(
+            PROJECT_ROOT / "templates",
+            PROJECT_ROOT / "static",
+            timeout,
+            memory_mb,
+            processes=cpu_workers(),
+        )
 
     @property
     def render_pool(self) -> RenderPool:
@@ -82,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance.mkdir(parents=True, exist_ok=True)
     definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
     app.extensions["readiness"] = ReadinessState(definitions, app.config)
+    app.extensions["readiness_jobs"] = InProcessQueue(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app

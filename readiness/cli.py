@@ -21,6 +21,7 @@ from readiness.commands import (
     demo_command,
     init_db_command,
     report_command,
+    reports_command,
     reproduce_command,
 )
 from readiness.config import PROJECT_ROOT
@@ -154,3 +155,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reproduce_command)
     app.cli.add_command(report_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(reports_command)

@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
-from readiness.models import ADMIN, Assessment, User
+from readiness.jobs import build_zip
+from readiness.models import ADMIN, Assessment, Organisation, ReportJob, User, utcnow
 from readiness.operations import reproduce_scorecard
 from readiness.reports.service import report_pdf
 from readiness.web.forms import USERNAME_PATTERN
@@ -26,9 +27,29 @@ from readiness.web.forms import USERNAME_PATTERN
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the database tables that do not exist yet."""
+    """Create the database tables that do not exist yet; refuse a database from an older version."""
     db.create_all()
+    missing = missing_columns()
+    if missing:
+        raise click.ClickException(
+            "the database was made by an older version of readiness (missing columns: "
+            f"{', '.join(missing)}). For the embedded SQLite database, delete "
+            "instance/readiness.db (make run loads the demo data again); migrations come with "
+            "the production issue."
+        )
     click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def missing_columns() -> list[str]:
+    """Columns the models have and the database tables lack ("table.column")."""
+    inspector = inspect(db.engine)
+    missing = []
+    for table in db.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+    return missing
 
 
 @click.command("demo")
@@ -110,3 +131,61 @@ def create_admin_command(username: str, password: str) -> None:
     db.session.add(admin)
     db.session.commit()
     click.echo(f"admin '{username}' created: sign in at /auth/signin")
+
+
+@click.command("reports")
+@click.option("--org", "organisation_name", required=True, help="Organisation name (or id).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the ZIP.",
+)
+@click.option("--locale", default="ja", show_default=True, help="Language of the plans.")
+@with_appcontext
+def reports_command(organisation_name: str, output: Path, locale: str) -> None:
+    """Write one ZIP with the latest plan PDF of every intern of an organisation."""
+    organisation = db.session.scalar(
+        select(Organisation).where(
+            (Organisation.name == organisation_name)
+            | (Organisation.id == (int(organisation_name) if organisation_name.isdigit() else -1))
+        )
+    )
+    if organisation is None:
+        raise click.ClickException(f"no organisation '{organisation_name}'")
+    state = current_app.extensions["readiness"]
+    user_ids = list(
+        db.session.scalars(
+            select(User.id)
+            .where(User.organisation_id == organisation.id, User.role == "intern")
+            .order_by(User.id)
+        )
+    )
+    job = ReportJob(
+        organisation_id=organisation.id,
+        user_ids_json=json.dumps(user_ids),
+        locale=locale,
+        total=len(user_ids),
+        status="running",
+    )
+    db.session.add(job)
+    db.session.commit()
+    with click.progressbar(length=len(user_ids), label="Making plan PDFs") as bar:
+        path = build_zip(
+            job,
+            state.definitions,
+            state.renderer.version,
+            state.bulk_pool,
+            output.parent.resolve() / f".{output.name}.parts",
+            bar.update,
+        )
+    path.replace(output)
+    path.parent.rmdir()
+    job.status, job.zip_path, job.finished_at = "done", str(output.resolve()), utcnow()
+    db.session.commit()
+    for problem in job.errors:
+        click.echo(f"not included: {problem}", err=True)
+    click.echo(
+        f"wrote {output}: {len(user_ids) - len(job.errors)} PDF(s), {len(job.errors)} not made"
+    )

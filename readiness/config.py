@@ -41,6 +41,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # A plan PDF is rendered in a worker process within these limits (security.md T7).
         "PDF_TIMEOUT": 30.0,
         "PDF_MEMORY_MB": 1024,
+        #: Where bulk-report ZIPs are written (shared storage when several servers run jobs).
+        "JOBS_DIR": str(instance_path / "jobs"),
     }
 
 

@@ -229,3 +229,34 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class ReportJob(db.Model):
+    """A bulk export of plan PDFs into one ZIP, built in the background with visible progress."""
+
+    __tablename__ = "report_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: queued, running, done or failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    user_ids_json: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10), default="ja")
+    total: Mapped[int] = mapped_column(default=0)
+    done_count: Mapped[int] = mapped_column(default=0)
+    #: One line per intern whose PDF could not be made (also written into the ZIP).
+    errors_json: Mapped[str] = mapped_column(Text, default="[]")
+    zip_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 100
+
+    @property
+    def errors(self) -> list[str]:
+        return list(json.loads(self.errors_json or "[]"))

@@ -56,6 +56,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-" + "x" * 16,
             "SQLALCHEMY_DATABASE_URI": database,
+            "JOBS_DIR": str(tmp_path / "jobs"),
         }
     )
     with app.app_context():

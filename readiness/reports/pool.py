@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import resource
 import threading
+from collections.abc import Iterator
 from multiprocessing.pool import Pool
 from pathlib import Path
 
@@ -49,8 +50,15 @@ class RenderPool:
     """One PDF worker process, started on first use and replaced after a timeout."""
 
     def __init__(
-        self, templates_dir: Path, static_dir: Path, *, timeout: float = 30.0, memory_mb: int = 1024
+        self,
+        templates_dir: Path,
+        static_dir: Path,
+        *,
+        timeout: float = 30.0,
+        memory_mb: int = 1024,
+        processes: int = 1,
     ) -> None:
+        self.processes = processes
         self.templates_dir = templates_dir
         self.static_dir = static_dir
         self.timeout = timeout
@@ -64,7 +72,7 @@ class RenderPool:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")  # no fork of a threaded server
                 self._pool = context.Pool(
-                    processes=1,
+                    processes=self.processes,
                     initializer=_start_worker,
                     initargs=(str(self.templates_dir), str(self.static_dir), self.memory_bytes),
                 )
@@ -86,6 +94,25 @@ class RenderPool:
             self.close()
             raise
 
+    def render_many(self, items: list[ReportData]) -> Iterator[bytes | RenderError]:
+        """Render several reports on all workers at once; yield each PDF or its error, in order."""
+        pool = self._get_pool()
+        pending = [pool.apply_async(_render, (data,)) for data in items]
+        timed_out = False
+        for data, result in zip(items, pending, strict=True):
+            if timed_out:
+                yield RenderError("not made: an earlier report in the batch timed out")
+                continue
+            try:
+                yield result.get(timeout=self.timeout * max(1.0, len(items) / self.processes))
+            except RenderError as exc:
+                yield exc
+            except multiprocessing.TimeoutError:
+                LOGGER.error("report %s: rendering timed out; workers restarted", data.report_id)
+                self.close()
+                timed_out = True
+                yield RenderError(f"making the PDF took longer than {self.timeout:g} seconds")
+
     def memory_limit_in_worker(self) -> int:
         """The address-space limit the worker runs under, in bytes (asks the worker itself)."""
         return int(self._get_pool().apply(worker_memory_limit))
@@ -99,16 +126,18 @@ class RenderPool:
             pool.join()
 
 
-_SHARED: dict[tuple[str, str, float, int], RenderPool] = {}
+_SHARED: dict[tuple[str, str, float, int, int], RenderPool] = {}
 
 
 def shared_pool(
-    templates_dir: Path, static_dir: Path, timeout: float, memory_mb: int
+    templates_dir: Path, static_dir: Path, timeout: float, memory_mb: int, processes: int = 1
 ) -> RenderPool:
     """One pool per configuration in a process, shared by every app instance that asks."""
-    key = (str(templates_dir), str(static_dir), timeout, memory_mb)
+    key = (str(templates_dir), str(static_dir), timeout, memory_mb, processes)
     if key not in _SHARED:
-        _SHARED[key] = RenderPool(templates_dir, static_dir, timeout=timeout, memory_mb=memory_mb)
+        _SHARED[key] = RenderPool(
+            templates_dir, static_dir, timeout=timeout, memory_mb=memory_mb, processes=processes
+        )
     return _SHARED[key]
 
 

@@ -42,14 +42,14 @@ def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> Action
 
 
 def report_cache_key(
-    assessment: Assessment, definition: AssessmentDefinition, renderer: ReportRenderer, locale: str
+    assessment: Assessment, definition: AssessmentDefinition, template_version: str, locale: str
 ) -> str:
     plan_hash = definition.plan.content_hash if definition.plan else "-"
     parts = [
         str(assessment.id),
         assessment.content_hash or "",
         plan_hash,
-        renderer.version,
+        template_version,
         locale,
         assessment.user.name_on_reports,
         NO_ORGANISATION,
@@ -93,21 +93,31 @@ def report_pdf(
     :raises LookupError: when the assessment has no plan.
     :raises RenderError: when the worker could not render within its limits.
     """
-    key = report_cache_key(assessment, definition, renderer, locale)
-    cached = db.session.execute(
-        select(ReportPDF.pdf, ReportPDF.report_id).where(
-            ReportPDF.assessment_id == assessment.id, ReportPDF.cache_key == key
-        )
-    ).first()
+    key = report_cache_key(assessment, definition, renderer.version, locale)
+    cached = cached_pdf(assessment.id, key)
     if cached is not None:
-        return cached.pdf, cached.report_id
+        return cached
     data = report_data(assessment, definition, locale, key)
     pdf = pool.render(data) if pool is not None else renderer.render_pdf(data)
+    store_pdf(assessment.id, key, data.report_id, pdf)
+    return pdf, data.report_id
+
+
+def cached_pdf(assessment_id: int, key: str) -> tuple[bytes, str] | None:
+    """A stored PDF and its report id, if one was made with exactly these inputs."""
+    row = db.session.execute(
+        select(ReportPDF.pdf, ReportPDF.report_id).where(
+            ReportPDF.assessment_id == assessment_id, ReportPDF.cache_key == key
+        )
+    ).first()
+    return (row.pdf, row.report_id) if row is not None else None
+
+
+def store_pdf(assessment_id: int, key: str, report_id: str, pdf: bytes) -> None:
     db.session.add(
-        ReportPDF(assessment_id=assessment.id, cache_key=key, report_id=data.report_id, pdf=pdf)
+        ReportPDF(assessment_id=assessment_id, cache_key=key, report_id=report_id, pdf=pdf)
     )
     try:
         db.session.commit()
-    except IntegrityError:  # rendered meanwhile by another request: same inputs, same bytes
+    except IntegrityError:  # stored meanwhile by another request: same inputs, same bytes
         db.session.rollback()
-    return pdf, data.report_id

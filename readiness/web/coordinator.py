@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -27,7 +30,8 @@ from readiness.dashboard import (
 )
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
-from readiness.models import COORDINATOR, Assessment, Invitation, Organisation
+from readiness.jobs import create_job
+from readiness.models import COORDINATOR, Assessment, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
 from readiness.reports.pool import RenderError
 from readiness.reports.service import plan_for, report_pdf
@@ -172,3 +176,62 @@ def import_roster() -> str | Response | tuple[str, int]:
         return render_template("coordinator/import.html", errors=result.errors, invitations=[]), 400
     invitations = create_invitations(current_user, result.rows)
     return render_template("coordinator/import.html", errors=[], invitations=invitations)
+
+
+@bp.post("/reports")
+@role_required(COORDINATOR)
+def start_reports() -> Response:
+    """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
+    chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit() and len(v) < 19]
+    definition = _state().definitions.default
+    query = DashboardQuery.from_args(request.form, [d.id for d in definition.rules.dimensions])
+    if not chosen:
+        chosen = [
+            user.id
+            for user, _ in matching_interns(current_user.organisation_id, query, dt.date.today())
+        ]
+    mine = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(chosen), User.organisation_id == current_user.organisation_id
+            )
+        )
+    )
+    job = create_job(current_user, [i for i in chosen if i in mine], select_locale())
+    current_app.extensions["readiness_jobs"].enqueue(job.id)
+    return redirect(url_for("coordinator.report_job", job_id=job.id), 303)
+
+
+def _own_job(job_id: int) -> ReportJob:
+    job = db.session.scalar(
+        select(ReportJob).where(
+            ReportJob.id == job_id, ReportJob.organisation_id == current_user.organisation_id
+        )
+    )
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/reports/<int:job_id>")
+@role_required(COORDINATOR)
+def report_job(job_id: int) -> str:
+    """The job's progress; the page reloads itself every 2 seconds until it is finished."""
+    return render_template("coordinator/report_job.html", job=_own_job(job_id))
+
+
+@bp.get("/reports/<int:job_id>/download")
+@role_required(COORDINATOR)
+def report_job_download(job_id: int) -> Response:
+    job = _own_job(job_id)
+    if job.status != "done" or not job.zip_path or not Path(job.zip_path).is_file():
+        abort(404)
+    response = send_file(
+        job.zip_path,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"readiness-reports-{job.id}.zip",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

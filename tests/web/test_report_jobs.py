@@ -1,0 +1,140 @@
+"""Bulk plan reports: a background job with progress, clear names, failures reported."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from readiness.extensions import db
+from readiness.jobs import pdf_name, zip_entry_name
+from readiness.models import ReportJob, User
+
+from ..conftest import InternBrowser, csrf_token
+from .test_coordinator import invite, join, make_user, signed_in
+
+
+def wait_for(app: Flask, job_id: int, seconds: float = 120) -> ReportJob:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with app.app_context():
+            job = db.session.get(ReportJob, job_id)
+            if job.status in ("done", "failed"):
+                return job
+        time.sleep(0.2)
+    raise AssertionError("the job did not finish in time")
+
+
+@pytest.fixture
+def cohort(app: Flask, definition, full_answers: dict[str, Any]) -> dict[str, Any]:
+    """Org A: two interns who submitted (one with a Vietnamese name) and one who did not."""
+    make_user(app, "coord-a", "coordinator", "Org A")
+    make_user(app, "coord-b", "coordinator", "Org B")
+    coordinator = signed_in(app, "coord-a")
+    ids = {}
+    for username, name, submit in (
+        ("hoa", "Trần Thị Hoa", True),
+        ("budi", "Budi", True),
+        ("late", "Late Starter", False),
+    ):
+        intern = InternBrowser(
+            join(app, invite(coordinator, display_name=name), username), definition
+        )
+        if submit:
+            assessment_id = intern.start()
+            intern.answer_all(assessment_id, full_answers)
+            intern.submit(assessment_id)
+        with app.app_context():
+            ids[username] = db.session.scalar(select(User.id).where(User.username == username))
+    return {"coordinator": coordinator, "ids": ids}
+
+
+def start(client: FlaskClient, **form: Any) -> int:
+    page = client.get("/coordinator/").text
+    response = client.post("/coordinator/reports", data={"csrf_token": csrf_token(page), **form})
+    assert response.status_code == 303
+    return int(response.location.rstrip("/").split("/")[-1])
+
+
+def test_a_zip_of_the_filtered_interns(app: Flask, cohort: dict[str, Any]) -> None:
+    client = cohort["coordinator"]
+    job_id = start(client)  # no ticks: everyone the (empty) filter shows
+    job = wait_for(app, job_id)
+    assert (job.status, job.total, job.done_count) == ("done", 3, 3)
+    assert job.errors == ["Late Starter (late): has not submitted an assessment yet"]
+    page = client.get(f"/coordinator/reports/{job_id}").text
+    assert "Finished: 2 PDF(s)" in page
+    assert "Late Starter (late): has not submitted" in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more reloading
+    with client.get(f"/coordinator/reports/{job_id}/download") as response:
+        assert response.status_code == 200
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = sorted(archive.namelist())
+    assert names == ["Budi-budi.pdf", "ERRORS.txt", "Trần-Thị-Hoa-hoa.pdf"]
+    assert archive.read("Budi-budi.pdf").startswith(b"%PDF-")
+    assert "Late Starter" in archive.read("ERRORS.txt").decode()
+
+
+def test_ticked_interns_only_and_never_another_organisations(
+    app: Flask, cohort: dict[str, Any]
+) -> None:
+    make_user(app, "stranger", "intern", "Org B")
+    with app.app_context():
+        stranger = db.session.scalar(select(User.id).where(User.username == "stranger"))
+    job_id = start(cohort["coordinator"], user_id=[cohort["ids"]["hoa"], stranger])
+    job = wait_for(app, job_id)
+    assert (job.total, job.errors) == (1, [])
+    other = signed_in(app, "coord-b")
+    assert other.get(f"/coordinator/reports/{job_id}").status_code == 404
+    assert other.get(f"/coordinator/reports/{job_id}/download").status_code == 404
+
+
+def test_the_progress_page_reloads_while_the_job_runs(app: Flask, cohort: dict[str, Any]) -> None:
+    with app.app_context():
+        coordinator = db.session.scalar(select(User).where(User.username == "coord-a"))
+        job = ReportJob(
+            organisation_id=coordinator.organisation_id,
+            user_ids_json="[1, 2, 3, 4]",
+            total=4,
+            done_count=1,
+            status="running",
+        )
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    page = cohort["coordinator"].get(f"/coordinator/reports/{job_id}").text
+    assert 'http-equiv="refresh"' in page
+    assert "1 of 4 done" in page
+    assert 'aria-valuenow="25"' in page
+    assert cohort["coordinator"].get(f"/coordinator/reports/{job_id}/download").status_code == 404
+
+
+def test_the_reports_command_writes_a_zip(app: Flask, cohort: dict[str, Any], tmp_path) -> None:
+    output = tmp_path / "reports.zip"
+    result = app.test_cli_runner().invoke(args=["reports", "--org", "Org A", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    assert "2 PDF(s), 1 not made" in result.output
+    assert sorted(zipfile.ZipFile(output).namelist()) == [
+        "Budi-budi.pdf",
+        "ERRORS.txt",
+        "Trần-Thị-Hoa-hoa.pdf",
+    ]
+
+
+def test_zip_entry_names_are_safe_and_unique() -> None:
+    assert zip_entry_name("../../etc/passwd") == "etc-passwd"
+    assert zip_entry_name('"; filename=x.exe') == "filename-x.exe"
+    used: set[str] = set()
+    user = User(username="a", display_name="Same Name")
+    assert [pdf_name(user, used) for _ in range(3)] == [
+        "Same-Name-a.pdf",
+        "Same-Name-a-2.pdf",
+        "Same-Name-a-3.pdf",
+    ]
