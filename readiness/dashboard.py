@@ -142,8 +142,7 @@ def band_distribution(organisation_id: int) -> dict[str, dict[str, int]]:
     """How many interns of the organisation are in each band, per dimension."""
     statement = (
         select(LatestScore.dimension, LatestScore.band, func.count())
-        .join(User, User.id == LatestScore.user_id)
-        .where(User.organisation_id == organisation_id, User.role == INTERN)
+        .where(LatestScore.organisation_id == organisation_id)
         .group_by(LatestScore.dimension, LatestScore.band)
     )
     result: dict[str, dict[str, int]] = {}

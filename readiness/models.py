@@ -198,11 +198,16 @@ class LatestScore(db.Model):
     """An intern's latest score in one dimension, and the change since the one before."""
 
     __tablename__ = "latest_score"
-    __table_args__ = (Index("ix_latest_score_dimension_band", "dimension", "band"),)
+    __table_args__ = (
+        Index("ix_latest_score_dimension_band", "dimension", "band"),
+        Index("ix_latest_score_org_dimension_band", "organisation_id", "dimension", "band"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
+    #: The intern's organisation, copied here so cohort counts need no join.
+    organisation_id: Mapped[int | None]
     dimension: Mapped[str] = mapped_column(String(64), primary_key=True)
     score: Mapped[float]
     band: Mapped[str] = mapped_column(String(64))

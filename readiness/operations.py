@@ -122,7 +122,12 @@ def refresh_intern_summary(user: User) -> None:
         change = round(dim.score - before[dim.id], 1) if dim.id in before else None
         db.session.add(
             LatestScore(
-                user_id=user.id, dimension=dim.id, score=dim.score, band=dim.band, change=change
+                user_id=user.id,
+                organisation_id=user.organisation_id,
+                dimension=dim.id,
+                score=dim.score,
+                band=dim.band,
+                change=change,
             )
         )
     db.session.commit()
