@@ -48,6 +48,8 @@ schema: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/bulk.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -116,7 +116,7 @@ def demo_answer_sets() -> dict[str, dict[str, Any]]:
     return {"earlier": earlier, "base": base, "ready": ready}
 
 
-def _answer_all(
+def answer_pages(
     assessment: Assessment,
     definition: AssessmentDefinition,
     answers: dict[str, Any],
@@ -257,9 +257,9 @@ def _generated_interns(organisation: Organisation, prefix: str, seed: int) -> in
                 assessment = start_assessment(user, definition)
                 if round_number + 1 < submissions:  # an earlier, weaker result
                     earlier = {**answers, "jlpt": "n5", "savings": answers["savings"] // 3}
-                    _answer_all(assessment, definition, earlier)
+                    answer_pages(assessment, definition, earlier)
                 else:
-                    _answer_all(assessment, definition, answers, pages)
+                    answer_pages(assessment, definition, answers, pages)
                 if submissions:
                     submit_assessment(assessment, state.scorers[definition.id], dt.date.today())
             refresh_intern_summary(user)
@@ -294,7 +294,7 @@ def load_demo_data() -> list[tuple[str, str]]:
             continue
         for answers, pages, submit in plans.get(username, []):
             assessment = start_assessment(user, definition)
-            _answer_all(assessment, definition, answers, pages)
+            answer_pages(assessment, definition, answers, pages)
             if submit:
                 submit_assessment(assessment, scorer, dt.date.today())
     for seed, (name, coordinator) in enumerate(DEMO_ORGANISATIONS, start=1):

@@ -1,0 +1,110 @@
+"""Bulk-report benchmark: seconds per report in a ZIP of N against one plan PDF rendered alone.
+
+Both in one run, with the app's render worker processes (one per core for the
+ZIP, one for the single PDF), the PDF cache empty. Usage:
+.venv/bin/python bench/bulk.py [--interns 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from readiness import create_app
+from readiness.config import PROJECT_ROOT
+from readiness.demo import answer_pages, demo_answer_sets
+from readiness.extensions import db
+from readiness.jobs import build_zip, cpu_workers
+from readiness.models import INTERN, Organisation, ReportJob, User
+from readiness.operations import start_assessment, submit_assessment
+from readiness.reports.pool import RenderPool
+from readiness.reports.service import report_cache_key, report_data
+
+
+def make_interns(app, count: int) -> tuple[int, list[int]]:
+    state = app.extensions["readiness"]
+    definition = state.definitions.default
+    organisation = Organisation(name="Bulk")
+    db.session.add(organisation)
+    db.session.commit()
+    ids = []
+    answers = demo_answer_sets()["base"]
+    for n in range(count):
+        user = User(
+            username=f"bulk-{n:03d}",
+            role=INTERN,
+            organisation_id=organisation.id,
+            display_name=f"Intern {n:03d}",
+            password_hash="!",  # noqa: S106 - no password: these accounts never sign in
+            session_nonce=f"n{n}",
+        )
+        db.session.add(user)
+        db.session.commit()
+        assessment = start_assessment(user, definition)
+        answer_pages(assessment, definition, {**answers, "savings": 100_000 * (n + 1)})
+        submit_assessment(assessment, state.scorers[definition.id], dt.date.today())
+        ids.append(user.id)
+    return organisation.id, ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interns", type=int, default=100)
+    count = parser.parse_args().interns
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}",
+                "SECRET_KEY": "bench-" + "x" * 32,
+                "JOBS_DIR": folder,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            organisation_id, ids = make_interns(app, count)
+            state = app.extensions["readiness"]
+            single = RenderPool(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
+            user = db.session.get(User, ids[0])
+            assessment = user.assessments[0]
+            definition = state.definitions.default
+            key = report_cache_key(assessment, definition, state.renderer.version, "ja")
+            data = report_data(assessment, definition, "ja", key)
+            single.render(data)  # warm the worker
+            alone = statistics.median(_timed(lambda: single.render(data)) for _ in range(5))
+            single.close()
+            state.bulk_pool.render(data)  # warm every worker
+            job = ReportJob(
+                organisation_id=organisation_id,
+                user_ids_json=json.dumps(ids),
+                locale="ja",
+                total=len(ids),
+                status="running",
+            )
+            db.session.add(job)
+            db.session.commit()
+            started = time.perf_counter()
+            build_zip(job, state.definitions, state.renderer.version, state.bulk_pool, Path(folder))
+            per_report = (time.perf_counter() - started) / len(ids)
+            failed = len(job.errors)
+            state.bulk_pool.close()
+            db.engine.dispose()
+    print(f"one plan PDF alone:        {alone * 1000:6.0f} ms")
+    print(
+        f"ZIP of {count} plans: {per_report * 1000:6.0f} ms per report with {cpu_workers()} "
+        f"worker(s) -> {per_report / alone:.2f}x a PDF alone (aim: <= 1.2x), {failed} failed"
+    )
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
