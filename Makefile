@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean
+.PHONY: run test setup system lint bench check schema clean worker
 
 run: setup
 	$(FLASK) check
@@ -34,6 +34,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	$(BIN)/python scripts/check_weasyprint.py
 	@touch $(STAMP)
+
+# A background worker for bulk reports when REDIS_URL is set (run as many as you like).
+worker: setup
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379/0)." >&2; exit 1; }
+	$(BIN)/rq worker --url "$$REDIS_URL" --worker-class rq.worker.SimpleWorker "$${READINESS_JOB_QUEUE:-readiness}"
 
 lint: setup
 	$(BIN)/ruff check readiness tests bench scripts

@@ -22,7 +22,7 @@ from readiness.config import (
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer, months_until
 from readiness.extensions import csrf, db, login_manager
-from readiness.jobs import InProcessQueue, cpu_workers
+from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
 from readiness.web import admin, auth, coordinator, errors, intern, pages, security
@@ -95,7 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance.mkdir(parents=True, exist_ok=True)
     definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
     app.extensions["readiness"] = ReadinessState(definitions, app.config)
-    app.extensions["readiness_jobs"] = InProcessQueue(app)
+    app.extensions["readiness_jobs"] = make_queue(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app

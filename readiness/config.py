@@ -43,6 +43,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PDF_MEMORY_MB": 1024,
         #: Where bulk-report ZIPs are written (shared storage when several servers run jobs).
         "JOBS_DIR": str(instance_path / "jobs"),
+        #: Redis for background jobs (unset: jobs run in the web process).
+        "REDIS_URL": None,
+        "JOB_QUEUE": "readiness",
     }
 
 
@@ -69,6 +72,8 @@ def environment_overrides(environ: dict[str, str] | None = None) -> dict[str, An
             values[key] = cast(raw)
         except ValueError as exc:
             raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from exc
+    if environ.get("REDIS_URL"):
+        values["REDIS_URL"] = environ["REDIS_URL"]
     if environ.get("DATABASE_URL"):
         values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     return values

@@ -194,5 +194,48 @@ class InProcessQueue:
         return self.executor.submit(run_job, self.app, job_id)
 
 
+class RedisQueue:
+    """With ``REDIS_URL`` set: jobs wait in Redis and ``rq`` worker processes run them.
+
+    Start workers with ``make worker`` (see docs/coordinators.md); they build the app from
+    the same environment (``DATABASE_URL``, ``READINESS_*``) as the web processes.
+    """
+
+    def __init__(self, url: str, name: str) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self.queue = Queue(name, connection=Redis.from_url(url))
+
+    def enqueue(self, job_id: int) -> Any:
+        return self.queue.enqueue(
+            run_job_in_worker,
+            job_id,
+            job_timeout=3600,
+            description=f"readiness report job {job_id}",
+        )
+
+
+def run_job_in_worker(job_id: int) -> None:
+    """What an RQ worker runs: the app, built from the environment, then the job."""
+    from readiness import create_app  # the lazy factory: no import cycle with readiness.app
+
+    app = create_app()
+    try:
+        run_job(app, job_id)
+    finally:  # a worker lives long: give its database connections back
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def make_queue(app: Flask) -> InProcessQueue | RedisQueue:
+    """Redis when ``REDIS_URL`` is configured, else this process (the embedded default)."""
+    url = app.config.get("REDIS_URL")
+    if url:
+        return RedisQueue(url, app.config["JOB_QUEUE"])
+    return InProcessQueue(app)
+
+
 def cpu_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))

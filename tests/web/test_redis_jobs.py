@@ -1,0 +1,81 @@
+"""With REDIS_URL set, bulk-report jobs go to Redis and an RQ worker runs them."""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Queue
+from rq.worker import SimpleWorker
+from sqlalchemy import select
+
+from readiness import create_app
+from readiness.extensions import db
+from readiness.jobs import RedisQueue
+from readiness.models import ReportJob, User
+
+from ..conftest import InternBrowser, csrf_token
+from .test_coordinator import invite, join, make_user, signed_in
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_or_skip() -> Redis:
+    connection = Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except RedisConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (the embedded default needs none)")
+    return connection
+
+
+def test_a_job_waits_in_redis_until_a_worker_runs_it(
+    app: Flask,
+    definition,
+    full_answers: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connection = redis_or_skip()
+    queue_name = f"readiness-test-{uuid.uuid4().hex[:8]}"
+    config = {**app.config, "REDIS_URL": REDIS_URL, "JOB_QUEUE": queue_name}
+    redis_app = create_app(config)
+    assert isinstance(redis_app.extensions["readiness_jobs"], RedisQueue)
+    # The worker builds its own app from the environment, as `make worker` does.
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("READINESS_SECRET_KEY", app.config["SECRET_KEY"])
+    monkeypatch.setenv("READINESS_JOBS_DIR", str(tmp_path / "jobs"))
+    try:
+        make_user(redis_app, "coord-r", "coordinator", "Org R")
+        coordinator = signed_in(redis_app, "coord-r")
+        intern = InternBrowser(
+            join(redis_app, invite(coordinator, display_name="Red Is"), "redis"), definition
+        )
+        assessment_id = intern.start()
+        intern.answer_all(assessment_id, full_answers)
+        intern.submit(assessment_id)
+        page = coordinator.get("/coordinator/").text
+        response = coordinator.post("/coordinator/reports", data={"csrf_token": csrf_token(page)})
+        job_id = int(response.location.rstrip("/").split("/")[-1])
+        queue = Queue(queue_name, connection=connection)
+        assert queue.count == 1
+        with redis_app.app_context():
+            assert db.session.get(ReportJob, job_id).status == "queued"
+        assert "Waiting to start" in coordinator.get(f"/coordinator/reports/{job_id}").text
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        with redis_app.app_context():
+            job = db.session.get(ReportJob, job_id)
+            assert (job.status, job.done_count, job.errors) == ("done", 1, [])
+            assert zipfile.ZipFile(job.zip_path).namelist() == ["Red-Is-redis.pdf"]
+            assert db.session.scalar(select(User.id).where(User.username == "redis"))
+    finally:
+        Queue(queue_name, connection=connection).delete(delete_jobs=True)
+        with redis_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
