@@ -17,7 +17,8 @@ from typing import Any
 
 from readiness.core.model import localize
 from readiness.core.scoring import months_until
-from readiness.models import LatestScore, User
+from readiness.dashboard import Score
+from readiness.models import User
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 BOM = "\ufeff"
@@ -51,7 +52,7 @@ def csv_text(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
 
 
 def intern_table(
-    interns: Iterable[tuple[User, dict[str, LatestScore]]],
+    interns: Iterable[tuple[User, dict[str, Score]]],
     dimensions: list[tuple[str, dict[str, str]]],
     locale: str,
     today: dt.date,
