@@ -283,25 +283,28 @@ USERNAME_RULE = Regexp(
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
 
-class SignUpForm(FlaskForm):
+#: The password rule everywhere: 8 to 128 characters, no composition rules (ASVS 6.2).
+PASSWORD_RULE = Length(min=8, max=128, message="Use at least 8 characters (up to 128).")
+
+
+class NewAccountForm(FlaskForm):
+    """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
+
     username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
-    display_name = StringField(
-        "Your name, as it should appear on your plan (optional)",
-        validators=[Length(max=100, message="Please keep your name under 100 characters.")],
-    )
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired(),
-            Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
-        ],
-    )
+    password = PasswordField("Password", validators=[InputRequired(), PASSWORD_RULE])
     confirm = PasswordField(
         "Password again",
         validators=[
             InputRequired(),
             EqualTo("password", message="The two passwords are not the same."),
         ],
+    )
+
+
+class SignUpForm(NewAccountForm):
+    display_name = StringField(
+        "Your name, as it should appear on your plan (optional)",
+        validators=[Length(max=100, message="Please keep your name under 100 characters.")],
     )
     locale = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
 
@@ -356,22 +359,8 @@ class InvitationForm(FlaskForm):
         }
 
 
-class JoinForm(FlaskForm):
-    username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired(),
-            Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
-        ],
-    )
-    confirm = PasswordField(
-        "Password again",
-        validators=[
-            InputRequired(),
-            EqualTo("password", message="The two passwords are not the same."),
-        ],
-    )
+class JoinForm(NewAccountForm):
+    """Joining an organisation through an invitation link."""
 
 
 class OrganisationForm(FlaskForm):
@@ -381,13 +370,7 @@ class OrganisationForm(FlaskForm):
 class CoordinatorForm(FlaskForm):
     organisation_id = SelectField("Organisation", coerce=int)
     username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired(),
-            Length(min=8, max=128, message="Use at least 8 characters (up to 128)."),
-        ],
-    )
+    password = PasswordField("Password", validators=[InputRequired(), PASSWORD_RULE])
 
 
 class RosterForm(FlaskForm):
