@@ -31,14 +31,12 @@ from readiness.dashboard import (
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
 from readiness.jobs import create_job
-from readiness.models import COORDINATOR, Assessment, Invitation, Organisation, ReportJob, User
+from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
-from readiness.reports.pool import RenderError
-from readiness.reports.service import plan_for, report_pdf
+from readiness.reports.service import plan_for
 from readiness.roster import MAX_BYTES, parse_roster
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
-from readiness.web.downloads import pdf_response, safe_filename
-from readiness.web.errors import render_error
+from readiness.web.downloads import plan_pdf_download, safe_filename
 from readiness.web.forms import InvitationForm, RosterForm
 from readiness.web.i18n import select_locale
 
@@ -113,22 +111,11 @@ def intern(user_id: int) -> str:
 @role_required(COORDINATOR)
 def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int]:
     person = intern_of_my_organisation(user_id)
-    assessment: Assessment = assessment_of(person, assessment_id)
-    definition = _state().definitions.get(assessment.questionnaire_id)
-    if not assessment.is_submitted or definition is None:
-        return render_error(404)
-    state = _state()
-    try:
-        pdf, report_id = report_pdf(
-            assessment, definition, state.renderer, select_locale(), state.render_pool
-        )
-    except LookupError:
-        return render_error(404)
-    except RenderError as exc:
-        return render_error(
-            503, f"The PDF could not be made right now ({exc}). Please try again in a minute."
-        )
-    return pdf_response(pdf, f"readiness-plan-{person.username}-{report_id}.pdf")
+    return plan_pdf_download(
+        assessment_of(person, assessment_id),
+        f"readiness-plan-{person.username}-",
+        "The PDF could not be made right now ({reason}). Please try again in a minute.",
+    )
 
 
 @bp.route("/invitations", methods=["GET", "POST"])

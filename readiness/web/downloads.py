@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Response
+from flask import Response, current_app
+
+from readiness.models import Assessment
+from readiness.reports.pool import RenderError
+from readiness.reports.service import report_pdf
+from readiness.web.errors import render_error
+from readiness.web.i18n import select_locale
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -20,3 +26,25 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def plan_pdf_download(
+    assessment: Assessment, filename_prefix: str, unavailable: str
+) -> Response | tuple[str, int]:
+    """A submitted assessment's plan PDF as a download, or the error page that says why not.
+
+    ``unavailable`` is the 503 message, with ``{reason}`` for what the PDF worker reported.
+    """
+    state = current_app.extensions["readiness"]
+    definition = state.definitions.get(assessment.questionnaire_id)
+    if not assessment.is_submitted or definition is None:
+        return render_error(404)
+    try:
+        pdf, report_id = report_pdf(
+            assessment, definition, state.renderer, select_locale(), state.render_pool
+        )
+    except LookupError:
+        return render_error(404)
+    except RenderError as exc:
+        return render_error(503, unavailable.format(reason=exc))
+    return pdf_response(pdf, f"{filename_prefix}{report_id}.pdf")

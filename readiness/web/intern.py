@@ -31,10 +31,8 @@ from readiness.operations import (
     submit_assessment,
     submitted_assessments,
 )
-from readiness.reports.pool import RenderError
-from readiness.reports.service import plan_for, report_pdf
-from readiness.web.downloads import pdf_response
-from readiness.web.errors import render_error
+from readiness.reports.service import plan_for
+from readiness.web.downloads import plan_pdf_download
 from readiness.web.forms import ActionForm
 from readiness.web.i18n import select_locale
 from readiness.web.page_form import PageSubmission, render_page
@@ -200,24 +198,12 @@ def result(assessment_id: int) -> Response | str:
 @bp.get("/assessments/<int:assessment_id>/plan.pdf")
 def plan_pdf(assessment_id: int) -> Response | tuple[str, int]:
     """The intern's own plan as a PDF: rendered once, then served from the cache."""
-    assessment = own_assessment(assessment_id)
-    if not assessment.is_submitted:
-        abort(404)
-    definition = definition_of(assessment)
-    state = _state()
-    try:
-        pdf, report_id = report_pdf(
-            assessment, definition, state.renderer, select_locale(), state.render_pool
-        )
-    except LookupError:
-        abort(404)
-    except RenderError as exc:
-        return render_error(
-            503,
-            f"Your plan could not be made as a PDF right now ({exc}). "
-            "Your result is safe: please try again in a minute.",
-        )
-    return pdf_response(pdf, f"readiness-plan-{report_id}.pdf")
+    return plan_pdf_download(
+        own_assessment(assessment_id),
+        "readiness-plan-",
+        "Your plan could not be made as a PDF right now ({reason}). "
+        "Your result is safe: please try again in a minute.",
+    )
 
 
 def _previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:
