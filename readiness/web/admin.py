@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -39,21 +42,42 @@ def index() -> str:
     )
 
 
+def _save(form: FlaskForm, make: Callable[[], db.Model], created: str, taken: str) -> Response:
+    """Add what ``make`` builds when the form is valid; say what happened; back to the page."""
+    if not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
+        return redirect(url_for("admin.index"), 303)
+    db.session.add(make())
+    try:
+        db.session.commit()
+        flash(created, "success")
+    except IntegrityError:
+        db.session.rollback()
+        flash(taken, "warning")
+    return redirect(url_for("admin.index"), 303)
+
+
 @bp.post("/organisations")
 @role_required(ADMIN)
 def create_organisation() -> Response:
     form = OrganisationForm()
-    if form.validate_on_submit():
-        db.session.add(Organisation(name=form.name.data.strip()))
-        try:
-            db.session.commit()
-            flash("Organisation created.", "success")
-        except IntegrityError:
-            db.session.rollback()
-            flash("An organisation with this name exists already.", "warning")
-    else:
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
-    return redirect(url_for("admin.index"), 303)
+    return _save(
+        form,
+        lambda: Organisation(name=form.name.data.strip()),
+        "Organisation created.",
+        "An organisation with this name exists already.",
+    )
+
+
+def _coordinator(form: CoordinatorForm) -> User:
+    user = User(
+        username=form.username.data.strip(),
+        role=COORDINATOR,
+        locale="ja",
+        organisation_id=form.organisation_id.data,
+    )
+    user.set_password(form.password.data)
+    return user
 
 
 @bp.post("/coordinators")
@@ -63,21 +87,9 @@ def create_coordinator() -> Response:
     form.organisation_id.choices = [
         (o.id, o.name) for o in db.session.scalars(select(Organisation))
     ]
-    if form.validate_on_submit():
-        user = User(
-            username=form.username.data.strip(),
-            role=COORDINATOR,
-            locale="ja",
-            organisation_id=form.organisation_id.data,
-        )
-        user.set_password(form.password.data)
-        db.session.add(user)
-        try:
-            db.session.commit()
-            flash("Coordinator created.", "success")
-        except IntegrityError:
-            db.session.rollback()
-            flash("This user name is taken; choose another.", "warning")
-    else:
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
-    return redirect(url_for("admin.index"), 303)
+    return _save(
+        form,
+        lambda: _coordinator(form),
+        "Coordinator created.",
+        "This user name is taken; choose another.",
+    )
