@@ -12,7 +12,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from run import HttpClient, hello_world_app, rate, serve
+from run import against_hello_world
 
 from readiness import create_app
 from readiness.extensions import db
@@ -99,18 +99,9 @@ def main() -> None:
             "&sort=financing&order=desc&page=2"
         )
         assert client.get(url).status_code == 200
-        hello_app = hello_world_app()
-        hello = hello_app.test_client()
-        hello_rate = rate(lambda: hello.get("/"), seconds)
-        page_rate = rate(lambda: client.get(url), seconds)
-        cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
-        hello_server, hello_port = serve(hello_app)
-        page_server, page_port = serve(app)
-        hello_http, page_http = HttpClient(hello_port), HttpClient(page_port, cookie)
-        hello_http_rate = rate(lambda: hello_http.get("/"), seconds)
-        page_http_rate = rate(lambda: page_http.get(url), seconds)
-        hello_server.shutdown()
-        page_server.shutdown()
+        hello_rate, page_rate, hello_http_rate, page_http_rate = against_hello_world(
+            app, client, url, seconds
+        )
         with app.app_context():
             db.engine.dispose()
     print(f"dashboard of {INTERNS:,} interns, filtered (country, band, return) and sorted:")
