@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean worker
+.PHONY: run test setup system lint bench check schema clean worker translations
 
 run: setup
 	$(FLASK) check
@@ -43,6 +43,16 @@ worker: setup
 lint: setup
 	$(BIN)/ruff check readiness tests bench scripts
 	$(BIN)/ruff format --check readiness tests bench scripts
+
+# After changing UI text: collect the messages, merge them into each locale's catalogue
+# (new ones appear untranslated, and the test suite says which), and compile.
+CATALOGUES := readiness/translations
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project readiness --copyright-holder "the readiness team" -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
+		--ignore-obsolete --width 100
+	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics
 
 check: setup
 	$(FLASK) check

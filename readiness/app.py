@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -21,13 +22,16 @@ from readiness.config import (
 )
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer, months_until
-from readiness.extensions import csrf, db, login_manager
+from readiness.extensions import babel, csrf, db, login_manager
 from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
 from readiness.web import admin, auth, coordinator, errors, intern, pages, security
 from readiness.web.i18n import (
+    DEFAULT_LOCALE,
     LOCALES,
+    STATUS_LABELS,
+    TRANSLATIONS,
     display_answer,
     display_value,
     plan_template_helpers,
@@ -106,7 +110,13 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_locale=DEFAULT_LOCALE,
+        default_translation_directories=str(TRANSLATIONS),
+    )
     register_commands(app)
 
 
@@ -129,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         t=translate,
         select_locale=select_locale,
         locales=LOCALES,
+        status_labels=STATUS_LABELS,
         display_answer=display_answer,
         display_value=display_value,
     )

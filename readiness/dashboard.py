@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from readiness.core.plan import add_months
 from readiness.extensions import db
@@ -33,13 +33,20 @@ class DashboardQuery:
     dimension: str | None = None
     band: str | None = None
     returning_within: int | None = None
+    #: Only interns without a result or whose overall score is below this (the lowest band).
+    not_ready_below: float | None = None
     sort: str = "return"
     descending: bool = False
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: Any, dimensions: list[str]) -> DashboardQuery:
-        """Read query-string arguments, dropping anything malformed instead of failing."""
+    def from_args(
+        cls, args: Any, dimensions: list[str], not_ready_below: float | None = None
+    ) -> DashboardQuery:
+        """Read query-string arguments, dropping anything malformed instead of failing.
+
+        ``not_ready=1`` applies ``not_ready_below``, the upper limit of the lowest band.
+        """
 
         def text(name: str) -> str | None:
             value = (args.get(name) or "").strip()
@@ -61,6 +68,7 @@ class DashboardQuery:
             dimension=dimension if dimension in dimensions else None,
             band=text("band"),
             returning_within=number("returning_within", 0, 120),
+            not_ready_below=not_ready_below if args.get("not_ready") == "1" else None,
             sort=sort,
             descending=args.get("order") == "desc",
             page=number("page", 1, 100000) or 1,
@@ -90,6 +98,10 @@ def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> Se
         statement = statement.where(
             User.planned_return >= today,
             User.planned_return <= add_months(today, query.returning_within),
+        )
+    if query.not_ready_below is not None:
+        statement = statement.where(
+            or_(User.latest_overall.is_(None), User.latest_overall < query.not_ready_below)
         )
     if query.dimension and query.band:
         banded = select(LatestScore.user_id).where(
@@ -186,3 +198,62 @@ def matching_interns(
         for row in rows:
             yield row, scores[row.id]
         offset += chunk
+
+
+class ReturnMonth(NamedTuple):
+    """Interns returning in one calendar month, by how ready they are."""
+
+    month: dt.date
+    no_result: int
+    not_ready: int
+    on_track: int
+
+    @property
+    def total(self) -> int:
+        return self.no_result + self.not_ready + self.on_track
+
+
+def returning_soon(
+    organisation_id: int, today: dt.date, not_ready_below: float, months: int = 6
+) -> list[ReturnMonth]:
+    """Interns returning from today to ``months`` months ahead, by calendar month and readiness.
+
+    The window is the dashboard's "returning within N months" filter, so the chart and
+    the table it links to count the same interns; its first and last months are partial.
+    "No result" means no submitted assessment; "not ready" an overall score in the
+    lowest band. One grouped query, portable between SQLite and PostgreSQL.
+    """
+    end = add_months(today, months)
+    first = today.replace(day=1)
+    starts = [
+        add_months(first, i)
+        for i in range((end.year - first.year) * 12 + end.month - first.month + 1)
+    ]
+    month_index = case(
+        *((User.planned_return < start, i - 1) for i, start in enumerate(starts[1:], start=1)),
+        else_=len(starts) - 1,
+    )
+    readiness = case(
+        (User.latest_overall.is_(None), "no_result"),
+        (User.latest_overall < not_ready_below, "not_ready"),
+        else_="on_track",
+    )
+    returning = (
+        select(month_index.label("month"), readiness.label("readiness"))
+        .where(
+            User.organisation_id == organisation_id,
+            User.role == INTERN,
+            User.planned_return >= today,
+            User.planned_return <= end,
+        )
+        .subquery()
+    )
+    # Grouped outside the subquery: PostgreSQL does not match CASE expressions with bound
+    # parameters between SELECT and GROUP BY.
+    statement = select(returning.c.month, returning.c.readiness, func.count()).group_by(
+        returning.c.month, returning.c.readiness
+    )
+    counts = [dict.fromkeys(("no_result", "not_ready", "on_track"), 0) for _ in starts]
+    for index, state, count in db.session.execute(statement):
+        counts[index][state] = count
+    return [ReturnMonth(start, **count) for start, count in zip(starts, counts, strict=True)]

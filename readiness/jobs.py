@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from readiness.extensions import db
@@ -80,12 +82,12 @@ def _prepare(user: User, definitions: Any, template_version: str, locale: str) -
     entry = _Entry(user)
     assessments: list[Assessment] = submitted_assessments(user)
     if not assessments:
-        entry.problem = "has not submitted an assessment yet"
+        entry.problem = _("has not submitted an assessment yet")
         return entry
     latest = assessments[0]
     definition = definitions.get(latest.questionnaire_id)
     if definition is None or definition.plan is None:
-        entry.problem = "the questionnaire of the latest assessment is not loaded"
+        entry.problem = _("the questionnaire of the latest assessment is not loaded")
         return entry
     entry.key = report_cache_key(latest, definition, template_version, locale)
     entry.assessment_id = latest.id
@@ -116,7 +118,22 @@ def build_zip(
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
-    """Put every intern's latest plan PDF into a ZIP; record progress and failures on the job."""
+    """Put every intern's latest plan PDF into a ZIP; record progress and failures on the job.
+
+    Failures are written in the job's language (the coordinator's, when it was started).
+    """
+    with force_locale(job.locale):
+        return _write_zip(job, definitions, template_version, pool, out_dir, progress)
+
+
+def _write_zip(
+    job: ReportJob,
+    definitions: Any,
+    template_version: str,
+    pool: RenderPool,
+    out_dir: Path,
+    progress: Callable[[int], None] | None,
+) -> Path:
     user_ids = json.loads(job.user_ids_json)
     users = {
         u.id: u
@@ -176,7 +193,9 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             job = db.session.get(ReportJob, job_id)
             job.status = "failed"
-            job.errors_json = json.dumps([*job.errors, f"the job stopped: {exc}"])
+            with force_locale(job.locale):
+                stopped = _("the job stopped: %(reason)s", reason=exc)
+            job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
         else:
             job.status, job.zip_path = "done", str(path)
         job.finished_at = utcnow()

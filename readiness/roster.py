@@ -15,6 +15,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import ChoiceQuestion
 
@@ -62,11 +64,13 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
     """Check a roster file; rows are only returned when there is no error at all."""
     result = RosterResult()
     if len(raw) > MAX_BYTES:
-        result.errors.append(f"The file is larger than {MAX_BYTES // 1024} KB; split it.")
+        result.errors.append(
+            _("The file is larger than %(kb)s KB; split it.", kb=MAX_BYTES // 1024)
+        )
         return result
     text = _decode(raw)
     if text is None:
-        result.errors.append("The file is not UTF-8 or Shift_JIS text; save it as CSV (UTF-8).")
+        result.errors.append(_("The file is not UTF-8 or Shift_JIS text; save it as CSV (UTF-8)."))
         return result
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
@@ -74,10 +78,16 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
     unknown = [h for h in header if h and h not in COLUMNS]
     if missing or unknown:
         if missing:
-            result.errors.append(f"Row 1: missing column(s): {', '.join(missing)}.")
+            result.errors.append(
+                _("Row 1: missing column(s): %(columns)s.", columns=", ".join(missing))
+            )
         if unknown:
             result.errors.append(
-                f"Row 1: unknown column(s): {', '.join(unknown)} (columns: {', '.join(COLUMNS)})."
+                _(
+                    "Row 1: unknown column(s): %(unknown)s (columns: %(columns)s).",
+                    unknown=", ".join(unknown),
+                    columns=", ".join(COLUMNS),
+                )
             )
         return result
     _read_rows(reader, header, definition, result)
@@ -102,28 +112,37 @@ def _read_rows(
         if not any(cell.strip() for cell in cells):
             continue
         if number - 1 > MAX_ROWS:
-            result.errors.append(f"More than {MAX_ROWS} interns; split the file.")
+            result.errors.append(_("More than %(rows)s interns; split the file.", rows=MAX_ROWS))
             return
         values = dict(zip(header, (c.strip() for c in cells), strict=False))
         row: dict[str, Any] = {}
         name = values.get("name", "")
         if not name:
-            result.errors.append(f"Row {number}, name: the name is empty.")
+            result.errors.append(_("Row %(row)s, name: the name is empty.", row=number))
         elif len(name) > 100:
-            result.errors.append(f"Row {number}, name: longer than 100 characters.")
+            result.errors.append(_("Row %(row)s, name: longer than 100 characters.", row=number))
         row["display_name"] = name
         for column, lookup in lookups.items():
             value = values.get(column, "")
             if value and value.casefold() not in lookup:
                 result.errors.append(
-                    f"Row {number}, {column}: '{value[:40]}' is not one of the "
-                    f"answers of the questionnaire."
+                    _(
+                        "Row %(row)s, %(column)s: '%(value)s' is not one of the "
+                        "answers of the questionnaire.",
+                        row=number,
+                        column=column,
+                        value=value[:40],
+                    )
                 )
             row[column] = lookup.get(value.casefold()) if value else None
         planned = values.get("planned_return", "")
         row["planned_return"] = _date(planned) if planned else None
         if planned and row["planned_return"] is None:
             result.errors.append(
-                f"Row {number}, planned_return: '{planned[:20]}' is not a date like 2027-06-30."
+                _(
+                    "Row %(row)s, planned_return: '%(value)s' is not a date like 2027-06-30.",
+                    row=number,
+                    value=planned[:20],
+                )
             )
         result.rows.append(row)

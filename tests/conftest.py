@@ -59,6 +59,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "JOBS_DIR": str(tmp_path / "jobs"),
         }
     )
+    app.test_client_class = EnglishBrowserClient
     with app.app_context():
         db.create_all()
     yield app
@@ -66,6 +67,18 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+class EnglishBrowserClient(FlaskClient):
+    """A browser that asks for English, as most tests read English text.
+
+    Interns then see English; coordinators and admins still see Japanese unless their
+    profile says otherwise (tests in test_i18n.py cover both).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

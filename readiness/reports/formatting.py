@@ -22,6 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
     "questionnaire": {"en": "Questionnaire", "ja": "質問票"},
     "report_id": {"en": "Report", "ja": "レポート番号"},
     "scores": {"en": "Your scores", "ja": "準備度スコア"},
+    "chart_title": {"en": "Scores by dimension, 0 to 100", "ja": "分野別スコア（0〜100）"},
     "overall": {"en": "Overall", "ja": "総合"},
     "why": {"en": "Why this score", "ja": "スコアの理由"},
     "plan": {"en": "Your action plan", "ja": "行動計画"},
@@ -124,9 +125,14 @@ def say(locale: str, key: str, **values: Any) -> str:
     return localize(LABELS[key], locale).format(**values)
 
 
+#: Chart colours of the bands, lowest first (the charts also print every number as text).
+BAND_FILLS = ("#d64545", "#e8a33d", "#2f9e6a", "#3b82f6", "#7c3aed")
+
+
 def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
     """The functions the plan templates call, for one locale (shared with the web pages)."""
     return {
+        "band_fills": BAND_FILLS,
         "t": partial(_localize, locale=locale),
         "h": partial(heading, locale=locale, bilingual=bilingual),
         "say": partial(say, locale),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -64,8 +65,8 @@ def create_organisation() -> Response:
     return _save(
         form,
         lambda: Organisation(name=form.name.data.strip()),
-        "Organisation created.",
-        "An organisation with this name exists already.",
+        _("Organisation created."),
+        _("An organisation with this name exists already."),
     )
 
 
@@ -90,6 +91,6 @@ def create_coordinator() -> Response:
     return _save(
         form,
         lambda: _coordinator(form),
-        "Coordinator created.",
-        "This user name is taken; choose another.",
+        _("Coordinator created."),
+        _("This user name is taken; choose another."),
     )

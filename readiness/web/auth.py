@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -64,10 +65,10 @@ def sign_up() -> Response | str:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            form.username.errors.append("This user name is taken; choose another.")
+            form.username.errors.append(_("This user name is taken; choose another."))
         else:
             _start_session(user)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("intern.home"), 303)
     return render_template("auth/sign_up.html", form=form)
 
@@ -83,7 +84,7 @@ def sign_in() -> Response | str:
             _start_session(user)
             target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             return redirect(target, 303)
-        form.password.errors.append("The user name or password is not correct.")
+        form.password.errors.append(_("The user name or password is not correct."))
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -92,7 +93,7 @@ def sign_in() -> Response | str:
 def sign_out() -> Response:
     session.clear()
     logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("pages.index"), 303)
 
 
@@ -103,8 +104,10 @@ def join(code: str) -> Response | str | tuple[str, int]:
     if invitation is None:
         return render_error(
             404,
-            "This invitation is not valid: it may have been used already or "
-            "have expired. Ask your coordinator for a new one.",
+            _(
+                "This invitation is not valid: it may have been used already or "
+                "have expired. Ask your coordinator for a new one."
+            ),
         )
     form = JoinForm()
     if form.validate_on_submit():
@@ -114,14 +117,14 @@ def join(code: str) -> Response | str | tuple[str, int]:
             )
         except IntegrityError:
             db.session.rollback()
-            form.username.errors.append("This user name is taken; choose another.")
+            form.username.errors.append(_("This user name is taken; choose another."))
         else:
             if user is None:
                 return render_error(
-                    404, "This invitation was just used. Ask your coordinator for a new one."
+                    404, _("This invitation was just used. Ask your coordinator for a new one.")
                 )
             _start_session(user)
-            flash("Welcome! You joined your organisation.", "success")
+            flash(_("Welcome! You joined your organisation."), "success")
             return redirect(url_for("intern.home"), 303)
     organisation = db.session.get(Organisation, invitation.organisation_id)
     return render_template(

@@ -19,14 +19,17 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from readiness.core.definitions import AssessmentDefinition
 from readiness.dashboard import (
     DashboardQuery,
     band_distribution,
     dashboard_page,
     matching_interns,
+    returning_soon,
 )
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
@@ -55,18 +58,31 @@ def _organisation() -> Organisation:
 @role_required(COORDINATOR)
 def dashboard() -> str:
     definition = _state().definitions.default
-    dimensions = [d.id for d in definition.rules.dimensions]
-    query = DashboardQuery.from_args(request.args, dimensions)
-    page = dashboard_page(current_user.organisation_id, query, dt.date.today())
+    not_ready_below = lowest_band_limit(definition)
+    query = dashboard_query(request.args, definition)
+    today = dt.date.today()
+    organisation_id = current_user.organisation_id
     return render_template(
         "coordinator/dashboard.html",
-        page=page,
+        page=dashboard_page(organisation_id, query, today),
         query=query,
         definition=definition,
         organisation=_organisation(),
-        distribution=band_distribution(current_user.organisation_id),
+        distribution=band_distribution(organisation_id),
+        returning=returning_soon(organisation_id, today, not_ready_below),
         args={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+def lowest_band_limit(definition: AssessmentDefinition) -> float:
+    """Overall scores below this are "not ready": the upper limit of the lowest band."""
+    return float(min(definition.rules.bands, key=lambda band: band.min).max)
+
+
+def dashboard_query(args: Any, definition: AssessmentDefinition) -> DashboardQuery:
+    """The table's filters from a query string or form, for the page, the CSV and the ZIP."""
+    dimensions = [d.id for d in definition.rules.dimensions]
+    return DashboardQuery.from_args(args, dimensions, lowest_band_limit(definition))
 
 
 @bp.get("/export.csv")
@@ -75,7 +91,7 @@ def export_csv() -> Response:
     """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
     definition = _state().definitions.default
     dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
-    query = DashboardQuery.from_args(request.args, [d for d, _ in dimensions])
+    query = dashboard_query(request.args, definition)
     today = dt.date.today()
     interns = matching_interns(current_user.organisation_id, query, today)
     header, rows = intern_table(interns, dimensions, select_locale(), today)
@@ -114,7 +130,7 @@ def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int
     return plan_pdf_download(
         assessment_of(person, assessment_id),
         f"readiness-plan-{person.username}-",
-        "The PDF could not be made right now ({reason}). Please try again in a minute.",
+        _("The PDF could not be made right now (%(reason)s). Please try again in a minute."),
     )
 
 
@@ -171,7 +187,7 @@ def start_reports() -> Response:
     """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
     chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit() and len(v) < 19]
     definition = _state().definitions.default
-    query = DashboardQuery.from_args(request.form, [d.id for d in definition.rules.dimensions])
+    query = dashboard_query(request.form, definition)
     if not chosen:
         chosen = [
             user.id

@@ -33,7 +33,7 @@ def plan_pdf_download(
 ) -> Response | tuple[str, int]:
     """A submitted assessment's plan PDF as a download, or the error page that says why not.
 
-    ``unavailable`` is the 503 message, with ``{reason}`` for what the PDF worker reported.
+    ``unavailable`` is the 503 message, with ``%(reason)s`` for what the PDF worker reported.
     """
     state = current_app.extensions["readiness"]
     definition = state.definitions.get(assessment.questionnaire_id)
@@ -46,5 +46,5 @@ def plan_pdf_download(
     except LookupError:
         return render_error(404)
     except RenderError as exc:
-        return render_error(503, unavailable.format(reason=exc))
+        return render_error(503, unavailable % {"reason": exc})
     return pdf_response(pdf, f"{filename_prefix}{report_id}.pdf")

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: "The request could not be understood. Please go back and try again.",
-    403: "You do not have access to this page.",
-    404: "This page does not exist, or you do not have access to it.",
-    405: "This action cannot be done from here.",
-    413: "What you sent is too large. Please shorten your answers and try again.",
-    429: "Too many attempts. Please wait a minute and try again.",
-    500: "Something went wrong on our side. Your saved answers are safe; please try again.",
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have access to this page."),
+    404: _l("This page does not exist, or you do not have access to it."),
+    405: _l("This action cannot be done from here."),
+    413: _l("What you sent is too large. Please shorten your answers and try again."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Your saved answers are safe; please try again."),
 }
 
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
-    text = message or MESSAGES.get(status, MESSAGES[400])
+    text = message or str(MESSAGES.get(status, MESSAGES[400]))
     return render_template("errors/error.html", status=status, message=text), status
 
 
@@ -31,8 +33,10 @@ def register(app: Flask) -> None:
     def csrf_error(_exc: CSRFError) -> tuple[str, int]:
         return render_error(
             400,
-            "This form has expired or was sent from another site. "
-            "Please go back, reload the page and try again.",
+            _(
+                "This form has expired or was sent from another site. "
+                "Please go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(Exception)

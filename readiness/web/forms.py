@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -77,13 +79,13 @@ class NumberAnswerField(StringField):
         if not text:
             return
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise ValueError("Enter a number using digits only, for example 150000.")
+            raise ValueError(_("Enter a number using digits only, for example 150000."))
         value = float(text)
         if not math.isfinite(value):  # pragma: no cover - the pattern excludes it
-            raise ValueError("Enter a normal number.")
+            raise ValueError(_("Enter a normal number."))
         if self.integer:
             if value != int(value):
-                raise ValueError("Enter a whole number, without decimals.")
+                raise ValueError(_("Enter a whole number, without decimals."))
             self.number = int(value)
         else:
             self.number = value
@@ -94,16 +96,20 @@ def _within(lower: float | None, upper: float | None, unit: str) -> Callable[...
         value = field.number
         if value is None:
             return
-        suffix = f" {unit}" if unit else ""
         if (lower is not None and value < lower) or (upper is not None and value > upper):
-            raise ValidationError(f"Enter a number from {_fmt(lower)} to {_fmt(upper)}{suffix}.")
+            bounds = {"lower": _fmt(lower), "upper": _fmt(upper), "unit": unit}
+            if unit:
+                raise ValidationError(
+                    _("Enter a number from %(lower)s to %(upper)s %(unit)s.", **bounds)
+                )
+            raise ValidationError(_("Enter a number from %(lower)s to %(upper)s.", **bounds))
 
     return check
 
 
 def _fmt(value: float | None) -> str:
     if value is None:
-        return "any"
+        return _("any")
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
@@ -113,7 +119,7 @@ def _one_of(allowed: list[Any]) -> Callable[..., None]:
     def check(_form: Any, field: Field) -> None:
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v not in allowed_set for v in values if v not in (None, "")):
-            raise ValidationError("This answer is not one of the options; choose from the list.")
+            raise ValidationError(_("This answer is not one of the options; choose from the list."))
 
     return check
 
@@ -121,9 +127,11 @@ def _one_of(allowed: list[Any]) -> Callable[..., None]:
 def _exclusive(option: str | None, label: str) -> Callable[..., None]:
     def check(_form: Any, field: Field) -> None:
         if option and option in (field.data or []) and len(field.data) > 1:
-            raise ValidationError(f"“{label}” cannot be combined with other answers.")
+            raise ValidationError(
+                _("“%(label)s” cannot be combined with other answers.", label=label)
+            )
         if len(field.data or []) > MAX_CHOICES:
-            raise ValidationError("Too many answers were sent.")
+            raise ValidationError(_("Too many answers were sent."))
 
     return check
 
@@ -135,11 +143,11 @@ def _date_when(when: str) -> Callable[..., None]:
             return
         today = dt.date.today()
         if when == "future" and value < today:
-            raise ValidationError("This date has passed; enter a date from today on.")
+            raise ValidationError(_("This date has passed; enter a date from today on."))
         if when == "past" and value > today:
-            raise ValidationError("This date is in the future; enter today or an earlier date.")
+            raise ValidationError(_("This date is in the future; enter today or an earlier date."))
         if not dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31):  # pragma: no cover
-            raise ValidationError("Enter a date between 1900 and 2100.")
+            raise ValidationError(_("Enter a date between 1900 and 2100."))
 
     return check
 
@@ -177,14 +185,13 @@ def _to_int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError("This answer is not one of the options; choose from the list.") from exc
+        raise ValueError(_("This answer is not one of the options; choose from the list.")) from exc
 
 
-def _yes_no_field(_question: Question, label: str, locale: str) -> Field:
-    yes, no = ("はい", "いいえ") if locale == "ja" else ("Yes", "No")
+def _yes_no_field(_question: Question, label: str, _locale: str) -> Field:
     return RadioField(
         label,
-        choices=[SelectChoice("yes", yes), SelectChoice("no", no)],
+        choices=[SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))],
         validate_choice=False,
         validators=[_one_of(["yes", "no"])],
     )
@@ -205,7 +212,7 @@ def _date_field(question: DateQuestion, label: str, _locale: str) -> Field:
 
 def _text_field(question: TextQuestion, label: str, _locale: str) -> Field:
     limit = question.length_limit
-    message = f"Please keep this under {limit:,} characters."
+    message = _("Please keep this under %(limit)s characters.", limit=f"{limit:,}")
     field_class = StringField if question.type == "short_text" else TextAreaField
     return field_class(label, validators=[Length(max=limit, message=message)])
 
@@ -278,40 +285,40 @@ def initial_field_data(question: Question, value: Any) -> Any:
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,39}")
 USERNAME_RULE = Regexp(
-    rf"^{USERNAME_PATTERN.pattern}$", message="Use 3 to 40 letters, digits, '.', '_' or '-'."
+    rf"^{USERNAME_PATTERN.pattern}$", message=_l("Use 3 to 40 letters, digits, '.', '_' or '-'.")
 )
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
 
 
 #: The password rule everywhere: 8 to 128 characters, no composition rules (ASVS 6.2).
-PASSWORD_RULE = Length(min=8, max=128, message="Use at least 8 characters (up to 128).")
+PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up to 128)."))
 
 
 class NewAccountForm(FlaskForm):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
-    username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField("Password", validators=[InputRequired(), PASSWORD_RULE])
+    username = StringField(_l("User name"), validators=[InputRequired(), USERNAME_RULE])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), PASSWORD_RULE])
     confirm = PasswordField(
-        "Password again",
+        _l("Password again"),
         validators=[
             InputRequired(),
-            EqualTo("password", message="The two passwords are not the same."),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
 
 
 class SignUpForm(NewAccountForm):
     display_name = StringField(
-        "Your name, as it should appear on your plan (optional)",
-        validators=[Length(max=100, message="Please keep your name under 100 characters.")],
+        _l("Your name, as it should appear on your plan (optional)"),
+        validators=[Length(max=100, message=_l("Please keep your name under 100 characters."))],
     )
-    locale = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
 
 
 class SignInForm(FlaskForm):
-    username = StringField("User name", validators=[InputRequired(), Length(max=40)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=128)])
+    username = StringField(_l("User name"), validators=[InputRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)])
 
 
 class ActionForm(FlaskForm):
@@ -332,11 +339,13 @@ def _choices_of(
 class InvitationForm(FlaskForm):
     """One invitation: everything optional, the intern can fill it in later."""
 
-    display_name = StringField("Name", validators=[Length(max=100)])
-    home_country = SelectField("Home country", default="")
-    field = SelectField("Field", default="")
-    programme = SelectField("Status", default="")
-    planned_return = DateField("Planned return", format="%Y-%m-%d", validators=[OptionalValue()])
+    display_name = StringField(_l("Name"), validators=[Length(max=100)])
+    home_country = SelectField(_l("Home country"), default="")
+    field = SelectField(_l("Field"), default="")
+    programme = SelectField(_l("Status"), default="")
+    planned_return = DateField(
+        _l("Planned return"), format="%Y-%m-%d", validators=[OptionalValue()]
+    )
 
     @classmethod
     def for_questionnaire(cls, definition: AssessmentDefinition, locale: str) -> InvitationForm:
@@ -364,20 +373,20 @@ class JoinForm(NewAccountForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Organisation name", validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=200)])
 
 
 class CoordinatorForm(FlaskForm):
-    organisation_id = SelectField("Organisation", coerce=int)
-    username = StringField("User name", validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField("Password", validators=[InputRequired(), PASSWORD_RULE])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    username = StringField(_l("User name"), validators=[InputRequired(), USERNAME_RULE])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), PASSWORD_RULE])
 
 
 class RosterForm(FlaskForm):
     roster = FileField(
-        "CSV file of interns",
+        _l("CSV file of interns"),
         validators=[
-            FileRequired("Choose a CSV file."),
-            FileAllowed(["csv", "txt"], "Choose a .csv file."),
+            FileRequired(_l("Choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Choose a .csv file.")),
         ],
     )

@@ -1,15 +1,21 @@
-"""Choosing the language a page is shown in.
+"""Choosing the language a page is shown in, and where the UI catalogues live.
 
-Order: an explicit choice saved on the intern's profile, else the choice kept
-in a cookie, else the browser's ``Accept-Language``, else English. The
-languages issue extends the list of locales and adds UI catalogues.
+Order: the language saved on the user's profile, else the choice kept in a cookie,
+else (for interns only) the browser's ``Accept-Language``, else Japanese. Coordinators
+and admins work in Japanese unless they choose otherwise, whatever their browser says.
+
+UI strings are gettext messages (Flask-Babel) with catalogues in
+``readiness/translations``; questionnaire content carries its own text per locale.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import g, request
+from flask import g, has_request_context, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from readiness.core.model import (
@@ -20,27 +26,40 @@ from readiness.core.model import (
     YesNoQuestion,
     localize,
 )
+from readiness.models import IN_PROGRESS, INTERN, NOT_STARTED, REASSESSED, SUBMITTED
 from readiness.reports.formatting import template_helpers
 
-#: Locales the questionnaire content is written in, with their names in that locale.
+#: Locales the product speaks, with their names in that locale.
 LOCALES: dict[str, str] = {"en": "English", "ja": "日本語"}
-DEFAULT_LOCALE = "en"
+DEFAULT_LOCALE = "ja"
 LOCALE_COOKIE = "readiness_locale"
+#: An intern's assessment status, as coordinators read it.
+STATUS_LABELS = {
+    NOT_STARTED: _l("Not started"),
+    IN_PROGRESS: _l("In progress"),
+    SUBMITTED: _l("Submitted"),
+    REASSESSED: _l("Re-assessed"),
+}
+#: Compiled gettext catalogues, one folder per locale (English is the source language).
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def select_locale() -> str:
-    """The locale for the current request (cached on ``g``)."""
+    """The locale for the current request (cached on ``g``); Japanese outside requests."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     if "locale" in g:
         return str(g.locale)
     locale = None
-    if current_user.is_authenticated and current_user.locale in LOCALES:
+    signed_in = current_user.is_authenticated
+    if signed_in and current_user.locale in LOCALES:
         locale = current_user.locale
     if locale is None and request.cookies.get(LOCALE_COOKIE) in LOCALES:
         locale = request.cookies[LOCALE_COOKIE]
-    if locale is None:
-        locale = request.accept_languages.best_match(list(LOCALES)) or DEFAULT_LOCALE
-    g.locale = locale
-    return locale
+    if locale is None and not (signed_in and current_user.role != INTERN):
+        locale = request.accept_languages.best_match(list(LOCALES))
+    g.locale = locale or DEFAULT_LOCALE
+    return str(g.locale)
 
 
 def translate(text: dict[str, str] | None) -> str:
@@ -62,8 +81,7 @@ def display_answer(question: Question | None, value: Any) -> str:
     if isinstance(question, LikertQuestion):
         return f"{value} / {question.scale}"
     if isinstance(question, YesNoQuestion):
-        yes, no = ("はい", "いいえ") if locale == "ja" else ("Yes", "No")
-        return yes if value == "yes" else no
+        return gettext("Yes") if value == "yes" else gettext("No")
     if isinstance(question, NumberQuestion):
         unit = localize(question.unit, locale) if question.unit else ""
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

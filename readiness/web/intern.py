@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -119,7 +120,7 @@ def resume(assessment_id: int) -> Response:
 def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
     assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
-        flash("This assessment is submitted and can no longer change.", "info")
+        flash(_("This assessment is submitted and can no longer change."), "info")
         return redirect(url_for("intern.result", assessment_id=assessment.id), 303)
     definition = definition_of(assessment)
     if page_id not in definition.pages:
@@ -127,7 +128,7 @@ def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
     answers = assessment.answer_values()
     progress = progress_of(assessment, definition, answers)
     if not progress.is_reachable(page_id):
-        flash("Please go through the pages in order. This is where you stopped.", "warning")
+        flash(_("Please go through the pages in order. This is where you stopped."), "warning")
         return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
     submission = PageSubmission(
         assessment, definition, definition.pages[page_id], select_locale(), answers
@@ -168,7 +169,7 @@ def submit(assessment_id: int) -> Response:
     definition = definition_of(assessment)
     progress = progress_of(assessment, definition)
     if not progress.is_complete():
-        flash("Some questions still need an answer. They are marked below.", "warning")
+        flash(_("Some questions still need an answer. They are marked below."), "warning")
         return redirect(url_for("intern.review", assessment_id=assessment.id), 303)
     submit_assessment(assessment, _state().scorers[definition.id], dt.date.today())
     return redirect(result_url, 303)
@@ -201,8 +202,10 @@ def plan_pdf(assessment_id: int) -> Response | tuple[str, int]:
     return plan_pdf_download(
         own_assessment(assessment_id),
         "readiness-plan-",
-        "Your plan could not be made as a PDF right now ({reason}). "
-        "Your result is safe: please try again in a minute.",
+        _(
+            "Your plan could not be made as a PDF right now (%(reason)s). "
+            "Your result is safe: please try again in a minute."
+        ),
     )
 
 

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from readiness.core.conditions import condition_questions
@@ -102,7 +103,7 @@ class PageSubmission:
         target_page, target_url = self._target(action, after)
         save_page(self.assessment, self.page, values, target_page, self.definition)
         if action == "save":
-            flash("Saved. You can continue any time from where you stopped.", "success")
+            flash(_("Saved. You can continue any time from where you stopped."), "success")
         return redirect(target_url, 303)
 
     def _check_tampering(self, form: AnswerForm) -> bool:
@@ -116,23 +117,31 @@ class PageSubmission:
         ]
         if unknown:
             self.problems.append(
-                "This page sent answers to questions it does not have. "
-                "Nothing was saved: please check the page and send it again."
+                _(
+                    "This page sent answers to questions it does not have. "
+                    "Nothing was saved: please check the page and send it again."
+                )
             )
         if repeated:
             self.problems.append(
-                "A question that takes one answer was sent several. "
-                "Nothing was saved: please check the page and send it again."
+                _(
+                    "A question that takes one answer was sent several. "
+                    "Nothing was saved: please check the page and send it again."
+                )
             )
         if "csrf_token" in form.errors:
             self.problems.append(
-                "For your security this page had to be refreshed. Your answers "
-                "are still here and were not saved yet: please send it again."
+                _(
+                    "For your security this page had to be refreshed. Your answers "
+                    "are still here and were not saved yet: please send it again."
+                )
             )
         if form.definition_hash.data != self.definition.content_hash:
             self.problems.append(
-                "The questionnaire was updated while this page was open. "
-                "Please check your answers here and send the page again."
+                _(
+                    "The questionnaire was updated while this page was open. "
+                    "Please check your answers here and send the page again."
+                )
             )
             form.definition_hash.data = self.definition.content_hash
         return bool(self.problems)
@@ -146,7 +155,7 @@ class PageSubmission:
             if question.id not in shown_ids or field.errors or posted.get(question.id) is not None:
                 continue
             if question.requirement == "required":
-                field.errors = [*field.errors, "Please answer this question."]
+                field.errors = [*field.errors, _("Please answer this question.")]
             elif question.requirement == "soft" and question.id not in acknowledged:
                 self.soft_warned.add(question.id)
         form.soft_ack.data = ",".join(sorted(acknowledged | self.soft_warned))

@@ -143,8 +143,12 @@ def test_language_switch_keeps_the_place(intern: InternBrowser) -> None:
 def test_accept_language_picks_the_locale(client) -> None:
     page = client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
     assert "帰国後の起業準備チェック" in page
-    page = client.get("/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
-    assert "Ready to start a business at home?" in page  # falls back to English
+    assert "アカウントを作成" in page  # the UI chrome too, from the gettext catalogue
+    page = client.get("/", headers={"Accept-Language": "vi, en;q=0.8"}).get_data(as_text=True)
+    assert "Ready to start a business at home?" in page
+    assert "Create an account" in page
+    page = client.get("/", headers={"Accept-Language": "xx"}).get_data(as_text=True)
+    assert '<html lang="ja">' in page  # no language we speak: Japanese
 
 
 def test_security_headers_on_pages(client) -> None:

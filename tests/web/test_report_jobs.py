@@ -69,7 +69,7 @@ def test_a_zip_of_the_filtered_interns(app: Flask, cohort: dict[str, Any]) -> No
     assert (job.status, job.total, job.done_count) == ("done", 3, 3)
     assert job.errors == ["Late Starter (late): has not submitted an assessment yet"]
     page = client.get(f"/coordinator/reports/{job_id}").text
-    assert "Finished: 2 PDF(s)" in page
+    assert "Finished: 2 PDFs." in page
     assert "Late Starter (late): has not submitted" in page
     assert 'http-equiv="refresh"' not in page  # finished: no more reloading
     with client.get(f"/coordinator/reports/{job_id}/download") as response:
