@@ -22,6 +22,7 @@ from readiness.config import (
 )
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.scoring import Scorer, months_until
+from readiness.dashboard import CohortCache
 from readiness.extensions import babel, csrf, db, login_manager
 from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
@@ -47,6 +48,7 @@ class ReadinessState:
         self.definitions = definitions
         self.pdf_limits = (float(config["PDF_TIMEOUT"]), int(config["PDF_MEMORY_MB"]))
         self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
+        self.cohort_cache = CohortCache(float(config["COHORT_CACHE_SECONDS"]))
         self._renderer: ReportRenderer | None = None
 
     @property

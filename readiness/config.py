@@ -46,6 +46,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         #: Redis for background jobs (unset: jobs run in the web process).
         "REDIS_URL": None,
         "JOB_QUEUE": "readiness",
+        #: How long the dashboard's cohort charts are reused per organisation (0: never).
+        "COHORT_CACHE_SECONDS": 30.0,
     }
 
 
@@ -54,6 +56,7 @@ _ENV_CASTS: dict[str, type] = {
     "MAX_FORM_PARTS": int,
     "PDF_TIMEOUT": float,
     "PDF_MEMORY_MB": int,
+    "COHORT_CACHE_SECONDS": float,
 }
 
 

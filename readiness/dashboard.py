@@ -8,7 +8,9 @@ overall score) and on ``latest_score`` (per-dimension score and band).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -75,9 +77,36 @@ class DashboardQuery:
         )
 
 
+class InternRow(NamedTuple):
+    """One intern as the table shows them (plain columns: cheaper than ORM objects)."""
+
+    id: int
+    username: str
+    display_name: str | None
+    assessment_status: str
+    latest_overall: float | None
+    overall_change: float | None
+    planned_return: dt.date | None
+
+    @property
+    def name_on_reports(self) -> str:
+        return self.display_name or self.username
+
+
+ROW_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.assessment_status,
+    User.latest_overall,
+    User.overall_change,
+    User.planned_return,
+)
+
+
 @dataclass
 class DashboardPage:
-    rows: list[User]
+    rows: list[InternRow]
     scores: dict[int, dict[str, Score]] = field(default_factory=dict)
     total: int = 0
     page: int = 1
@@ -161,14 +190,27 @@ def dashboard_page(
 ) -> DashboardPage:
     """One page of the organisation's interns, with their latest scores."""
     statement = _filtered(organisation_id, query, today)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows, total = _page_rows(statement, query, query.page, per_page)
     pages = max(1, -(-total // per_page))
-    page = min(query.page, pages)
-    rows = list(
-        db.session.scalars(_ordered(statement, query).limit(per_page).offset((page - 1) * per_page))
-    )
+    if query.page > pages:  # past the end (the table shrank): show the last page
+        rows, total = _page_rows(statement, query, pages, per_page)
     scores = latest_scores([row.id for row in rows])
-    return DashboardPage(rows, scores, total, page, pages)
+    return DashboardPage(rows, scores, total, min(query.page, pages), pages)
+
+
+def _page_rows(
+    statement: Select[Any], query: DashboardQuery, page: int, per_page: int
+) -> tuple[list[InternRow], int]:
+    """One page of rows and the total match count, in one query (a window count)."""
+    paged = (
+        _ordered(statement.with_only_columns(*ROW_COLUMNS, func.count().over()), query)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    result = db.session.execute(paged).all()
+    if not result:
+        return [], (db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+    return [InternRow(*row[:-1]) for row in result], result[0][-1]
 
 
 def band_distribution(organisation_id: int) -> dict[str, dict[str, int]]:
@@ -257,3 +299,44 @@ def returning_soon(
     for index, state, count in db.session.execute(statement):
         counts[index][state] = count
     return [ReturnMonth(start, **count) for start, count in zip(starts, counts, strict=True)]
+
+
+class Cohort(NamedTuple):
+    """The dashboard's charts: bands per dimension and who returns soon, by readiness."""
+
+    distribution: dict[str, dict[str, int]]
+    returning: list[ReturnMonth]
+
+
+def cohort_summary(organisation_id: int, today: dt.date, not_ready_below: float) -> Cohort:
+    return Cohort(
+        band_distribution(organisation_id),
+        returning_soon(organisation_id, today, not_ready_below),
+    )
+
+
+class CohortCache:
+    """Cohort charts reused for a few seconds per organisation and day.
+
+    The charts do not change with the table's filters, sorting or page, so a coordinator
+    working through the table reads them once; they may lag a submit by ``seconds``.
+    The table itself is always read live.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._entries: dict[tuple[int, dt.date], tuple[float, Cohort]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, dt.date], compute: Callable[[], Cohort]) -> Cohort:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        cohort = compute()
+        if self.seconds > 0:
+            with self._lock:
+                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+                self._entries[key] = (now + self.seconds, cohort)
+        return cohort

@@ -57,6 +57,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key-" + "x" * 16,
             "SQLALCHEMY_DATABASE_URI": database,
             "JOBS_DIR": str(tmp_path / "jobs"),
+            "COHORT_CACHE_SECONDS": 0,  # tests change data between page loads
         }
     )
     app.test_client_class = EnglishBrowserClient

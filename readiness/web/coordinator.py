@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
@@ -24,12 +24,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import localize
+from readiness.core.scoring import months_until
 from readiness.dashboard import (
+    DashboardPage,
     DashboardQuery,
-    band_distribution,
+    cohort_summary,
     dashboard_page,
     matching_interns,
-    returning_soon,
 )
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
@@ -41,7 +43,7 @@ from readiness.roster import MAX_BYTES, parse_roster
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
 from readiness.web.downloads import plan_pdf_download, safe_filename
 from readiness.web.forms import InvitationForm, RosterForm
-from readiness.web.i18n import select_locale
+from readiness.web.i18n import STATUS_LABELS, select_locale
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -62,16 +64,81 @@ def dashboard() -> str:
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
     organisation_id = current_user.organisation_id
+    page = dashboard_page(organisation_id, query, today)
+    cohort = _state().cohort_cache.get(
+        (organisation_id, today),
+        lambda: cohort_summary(organisation_id, today, not_ready_below),
+    )
     return render_template(
         "coordinator/dashboard.html",
-        page=dashboard_page(organisation_id, query, today),
+        page=page,
+        rows=table_rows(page, definition, today),
         query=query,
         definition=definition,
         organisation=_organisation(),
-        distribution=band_distribution(organisation_id),
-        returning=returning_soon(organisation_id, today, not_ready_below),
+        distribution=cohort.distribution,
+        returning=cohort.returning,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
+
+
+class Cell(NamedTuple):
+    """A score as the table prints it: number, band (class and words) and change."""
+
+    score: str
+    band: str
+    band_label: str
+    change: str
+    trend: str
+
+
+class TableRow(NamedTuple):
+    """One intern's row, formatted once in Python (cheaper than per-cell template logic)."""
+
+    id: int
+    name: str
+    status: str
+    overall: Cell | None
+    cells: list[Cell | None]
+    planned_return: str
+    months_left: int | None
+
+
+def _cell(score: float, change: float | None, band: str = "", band_label: str = "") -> Cell:
+    trend = "" if not change else "up" if change > 0 else "down"
+    return Cell(f"{score:.0f}", band, band_label, "" if change is None else f"{change:+.0f}", trend)
+
+
+def table_rows(
+    page: DashboardPage, definition: AssessmentDefinition, today: dt.date
+) -> list[TableRow]:
+    locale = select_locale()
+    band_labels = {b.id: localize(b.label, locale) for b in definition.rules.bands}
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    dimensions = [d.id for d in definition.rules.dimensions]
+    rows = []
+    for person in page.rows:
+        scores = page.scores[person.id]
+        cells = [
+            _cell(s.score, s.change or None, s.band, band_labels.get(s.band, s.band))
+            if (s := scores.get(dimension))
+            else None
+            for dimension in dimensions
+        ]
+        overall = person.latest_overall
+        back = person.planned_return
+        rows.append(
+            TableRow(
+                person.id,
+                person.name_on_reports,
+                statuses.get(person.assessment_status, person.assessment_status),
+                None if overall is None else _cell(overall, person.overall_change),
+                cells,
+                back.isoformat() if back else "",
+                months_until(back.isoformat(), today) if back else None,
+            )
+        )
+    return rows
 
 
 def lowest_band_limit(definition: AssessmentDefinition) -> float:

@@ -13,7 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from readiness.dashboard import DashboardQuery, dashboard_page, returning_soon
+from readiness.dashboard import (
+    Cohort,
+    CohortCache,
+    DashboardQuery,
+    dashboard_page,
+    returning_soon,
+)
 from readiness.extensions import db
 from readiness.models import Invitation, Organisation, User, utcnow
 from readiness.roster import parse_roster
@@ -295,6 +301,29 @@ def test_the_dashboard_shows_the_cohort_charts(
     assert "struggling" in unready
     assert "well-along" not in unready
     assert "Intern Alpha" not in unready
+
+
+def test_cohort_charts_are_reused_for_a_few_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("readiness.dashboard.time.monotonic", lambda: clock[0])
+    computed: list[int] = []
+
+    def compute(organisation_id: int) -> Cohort:
+        computed.append(organisation_id)
+        return Cohort({"skills": {"ready": len(computed)}}, [])
+
+    today = dt.date(2026, 11, 24)
+    cache = CohortCache(seconds=30)
+    first = cache.get((1, today), lambda: compute(1))
+    assert cache.get((1, today), lambda: compute(1)) is first  # within 30 s: reused
+    cache.get((2, today), lambda: compute(2))  # another organisation: its own entry
+    assert computed == [1, 2]
+    clock[0] += 31
+    assert cache.get((1, today), lambda: compute(1)).distribution == {"skills": {"ready": 3}}
+    never = CohortCache(seconds=0)
+    never.get((1, today), lambda: compute(1))
+    never.get((1, today), lambda: compute(1))
+    assert computed == [1, 2, 1, 1, 1]
 
 
 def test_dashboard_ignores_malformed_parameters(
