@@ -162,9 +162,11 @@ def test_the_coordinator_downloads_an_interns_plan(
     app: Flask, two_organisations: dict[str, Any]
 ) -> None:
     user_id, assessment_id = two_organisations["A"]
-    response = signed_in(app, "coord-a").get(
-        f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf"
-    )
+    client = signed_in(app, "coord-a")
+    result = client.get(f"/coordinator/interns/{user_id}").text
+    assert result.count('class="chart"') == 1  # the intern's scores by dimension
+    assert f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf" in result
+    response = client.get(f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf")
     assert response.status_code == 200
     assert response.data.startswith(b"%PDF-")
     assert 'filename="readiness-plan-intern-a-RD-' in response.headers["Content-Disposition"]
