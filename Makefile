@@ -48,7 +48,7 @@ lint: setup
 # (new ones appear untranslated, and the test suite says which), and compile.
 CATALOGUES := readiness/translations
 translations: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project readiness --copyright-holder "the readiness team" -o $(CATALOGUES)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
 		--ignore-obsolete --width 100

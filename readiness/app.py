@@ -21,6 +21,7 @@ from readiness.config import (
     environment_overrides,
 )
 from readiness.core.definitions import DefinitionSet, require_definitions
+from readiness.core.locales import TRANSLATIONS
 from readiness.core.scoring import Scorer, months_until
 from readiness.dashboard import CohortCache
 from readiness.extensions import babel, csrf, db, login_manager
@@ -32,7 +33,6 @@ from readiness.web.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
     STATUS_LABELS,
-    TRANSLATIONS,
     display_answer,
     display_value,
     plan_template_helpers,

@@ -26,9 +26,11 @@ from readiness.commands import (
 )
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
-from readiness.core.definitions import load_definitions
+from readiness.core.coverage import content_coverage, coverage_table, ui_coverage
+from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
-from readiness.core.loader import DEFINITION_KINDS
+from readiness.core.loader import DEFINITION_KINDS, LoadedFile
+from readiness.core.locales import COMPLETE_LOCALES, LOCALES, TRANSLATIONS
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
@@ -70,7 +72,30 @@ def check_command(folder: Path | None) -> None:
                 f"'{catalogue.id}' v{catalogue.version}: {len(catalogue.resources)} "
                 f"resources"
             )
+    coverage_errors = _print_coverage(definitions)
+    if coverage_errors:
+        click.echo(f"{coverage_errors} error(s): missing translations", err=True)
+        sys.exit(1)
     click.echo(f"0 errors, {len(issues.warnings)} warning(s)")
+
+
+def _print_coverage(definitions: DefinitionSet) -> int:
+    """Print the translation coverage table and any missing text in a complete locale."""
+    files: dict[str, LoadedFile] = {}
+    for definition in definitions.definitions.values():
+        sources = [definition.questionnaire_source, definition.rules_source]
+        if definition.plan is not None:
+            sources += [definition.plan.plan_source, definition.plan.catalogue_source]
+        files.update((source.path, source) for source in sources)
+    issues = IssueList()
+    locales = list(LOCALES)
+    rows = content_coverage(files.values(), locales, COMPLETE_LOCALES, issues)
+    rows.append(ui_coverage(TRANSLATIONS, locales, COMPLETE_LOCALES, issues))
+    click.echo("translation coverage (translated/texts; * = complete locale, must be full):")
+    click.echo(coverage_table(rows, locales, COMPLETE_LOCALES))
+    for issue in issues.sorted():
+        click.echo(str(issue), err=True)
+    return len(issues.errors)
 
 
 @click.command("score")

@@ -1,120 +1,101 @@
-"""Labels and number/date formatting shared by the result page and the PDF.
+"""Labels and number, date and money formatting shared by the result page and the PDF.
 
-The languages issue replaces these with Babel and gettext catalogues; until then
-headings exist in English and Japanese, and money is shown in yen.
+Labels are gettext messages in the UI catalogues (``readiness/translations``), read here
+with Babel directly: the PDF is rendered in a worker process without Flask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+from readiness.core.locales import TRANSLATIONS
 from readiness.core.model import localize
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message for extraction (``make translations``); it is translated where shown."""
+    return message
+
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
 #: heading beside each heading.
-LABELS: dict[str, dict[str, str]] = {
-    "report_title": {"en": "Business readiness and action plan", "ja": "起業準備度と行動計画"},
-    "intern": {"en": "Intern", "ja": "実習生"},
-    "organisation": {"en": "Organisation", "ja": "所属機関"},
-    "date": {"en": "Date", "ja": "作成日"},
-    "questionnaire": {"en": "Questionnaire", "ja": "質問票"},
-    "report_id": {"en": "Report", "ja": "レポート番号"},
-    "scores": {"en": "Your scores", "ja": "準備度スコア"},
-    "chart_title": {"en": "Scores by dimension, 0 to 100", "ja": "分野別スコア（0〜100）"},
-    "overall": {"en": "Overall", "ja": "総合"},
-    "why": {"en": "Why this score", "ja": "スコアの理由"},
-    "plan": {"en": "Your action plan", "ja": "行動計画"},
-    "in_japan": {"en": "In Japan", "ja": "日本にいる間"},
-    "after_return": {"en": "After return", "ja": "帰国後"},
-    "due": {"en": "by", "ja": "期限"},
-    "timeline": {"en": "Timeline", "ja": "スケジュール"},
-    "savings": {"en": "Savings plan", "ja": "貯金計画"},
-    "language": {"en": "Japanese-language target", "ja": "日本語の目標"},
-    "resources": {"en": "Programmes and contacts", "ja": "支援プログラムと連絡先"},
-    "chosen_because": {"en": "Why", "ja": "理由"},
-    "uncertain": {
-        "en": "Not confirmed by an official source: please verify.",
-        "ja": "公式情報で未確認です。必ずご確認ください。",
-    },
-    "stale": {
-        "en": "Last checked {date}: may be out of date.",
-        "ja": "最終確認 {date}：古い可能性があります。",
-    },
-    "eligibility": {"en": "Who can apply", "ja": "対象"},
-    "cost": {"en": "Cost", "ja": "費用"},
-    "no_steps": {
-        "en": "Nothing urgent here: keep it up.",
-        "ja": "急ぐことはありません。この調子で。",
-    },
-    "page": {"en": "Page", "ja": "ページ"},
-    "download": {"en": "Download my plan (PDF)", "ja": "行動計画をダウンロード（PDF）"},
-    "capital_needed": {"en": "Capital your business needs", "ja": "事業に必要な資金"},
-    "savings_now": {"en": "Savings now", "ja": "現在の貯金"},
-    "monthly_saving": {"en": "Saving each month", "ja": "毎月の貯金"},
-    "months_left": {"en": "Months until your return", "ja": "帰国までの月数"},
-    "debt": {"en": "Debt still to pay", "ja": "残りの借金"},
-    "projected": {"en": "Expected savings at return", "ja": "帰国時の貯金見込み"},
-    "gap": {"en": "Gap", "ja": "不足額"},
-    "savings_unknown": {
-        "en": "You have not estimated what your business needs yet: that is the first step.",
-        "ja": "事業に必要な資金をまだ見積もっていません。それが最初の一歩です。",
-    },
-    "savings_covered": {
-        "en": "Your savings at return should cover what your business needs.",
-        "ja": "帰国時の貯金で、事業に必要な資金をまかなえる見込みです。",
-    },
-    "savings_close": {
-        "en": "Save {extra} more each month ({total} a month in all) "
-        "to close the gap by your return.",
-        "ja": "毎月あと{extra}（合計で月{total}）貯金すれば、帰国までに不足を解消できます。",
-    },
-    "savings_loan": {
-        "en": "A gap of {gap} is more than saving up to {most} a month can close by your return. "
-        "These loans and grants for your country can help:",
-        "ja": "不足額{gap}は、月{most}までの貯金では帰国までに解消できません。"
-        "次の融資・補助金が役立ちます：",
-    },
-    "language_goal": {
-        "en": "Now: {current}. Next level to aim for: {target}.",
-        "ja": "現在：{current}。次の目標：{target}。",
-    },
-    "language_top": {
-        "en": "You have the highest level. Keep using your Japanese.",
-        "ja": "最高レベルに合格しています。日本語を使い続けましょう。",
-    },
-    "language_test_before": {
-        "en": "Take the {test} on {date}, before your return.",
-        "ja": "帰国前の{date}に{test}を受験しましょう。",
-    },
-    "language_test_after": {
-        "en": "The next {test} you can prepare for is on {date}, after your return: "
-        "it is also held abroad.",
-        "ja": "準備できる次の{test}は帰国後の{date}です。海外でも受験できます。",
-    },
+LABELS: dict[str, str] = {
+    "report_title": N_("Business readiness and action plan"),
+    "intern": N_("Intern"),
+    "organisation": N_("Organisation"),
+    "date": N_("Date"),
+    "questionnaire": N_("Questionnaire"),
+    "report_id": N_("Report"),
+    "scores": N_("Your scores"),
+    "chart_title": N_("Scores by dimension, 0 to 100"),
+    "overall": N_("Overall"),
+    "why": N_("Why this score"),
+    "plan": N_("Your action plan"),
+    "in_japan": N_("In Japan"),
+    "after_return": N_("After return"),
+    "due": N_("by"),
+    "timeline": N_("Timeline"),
+    "savings": N_("Savings plan"),
+    "language": N_("Japanese-language target"),
+    "resources": N_("Programmes and contacts"),
+    "chosen_because": N_("Why"),
+    "uncertain": N_("Not confirmed by an official source: please verify."),
+    "stale": N_("Last checked %(date)s: may be out of date."),
+    "eligibility": N_("Who can apply"),
+    "cost": N_("Cost"),
+    "no_steps": N_("Nothing urgent here: keep it up."),
+    "page": N_("Page"),
+    "download": N_("Download my plan (PDF)"),
+    "capital_needed": N_("Capital your business needs"),
+    "savings_now": N_("Savings now"),
+    "monthly_saving": N_("Saving each month"),
+    "months_left": N_("Months until your return"),
+    "debt": N_("Debt still to pay"),
+    "projected": N_("Expected savings at return"),
+    "gap": N_("Gap"),
+    "savings_unknown": N_(
+        "You have not estimated what your business needs yet: that is the first step."
+    ),
+    "savings_covered": N_("Your savings at return should cover what your business needs."),
+    "savings_close": N_(
+        "Save %(extra)s more each month (%(total)s a month in all) to close the gap by your return."
+    ),
+    "savings_loan": N_(
+        "A gap of %(gap)s is more than saving up to %(most)s a month can close by your "
+        "return. These loans and grants for your country can help:"
+    ),
+    "language_goal": N_("Now: %(current)s. Next level to aim for: %(target)s."),
+    "language_top": N_("You have the highest level. Keep using your Japanese."),
+    "language_test_before": N_("Take the %(test)s on %(date)s, before your return."),
+    "language_test_after": N_(
+        "The next %(test)s you can prepare for is on %(date)s, after your return: "
+        "it is also held abroad."
+    ),
 }
+
+
+@lru_cache(maxsize=32)
+def translations(locale: str) -> NullTranslations:
+    """The UI catalogue of ``locale`` (English, the source language, needs none)."""
+    return Translations.load(str(TRANSLATIONS), [locale])
+
+
+def label(key: str, locale: str) -> str:
+    return translations(locale).gettext(LABELS[key])
 
 
 def heading(key: str, locale: str, *, bilingual: bool = False) -> str:
     """A heading in the intern's language, with the Japanese one after it when bilingual."""
-    text = localize(LABELS[key], locale)
+    text = label(key, locale)
     if bilingual and locale != "ja":
-        return f"{text} / {LABELS[key]['ja']}"
+        return f"{text} / {label(key, 'ja')}"
     return text
-
-
-def format_yen(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"¥{value:,.0f}"
-
-
-def format_date(iso: str | None) -> str:
-    """ISO dates are unambiguous in every locale this project has; Babel comes later."""
-    if not iso:
-        return "—"
-    return dt.date.fromisoformat(iso).isoformat()
 
 
 def say(locale: str, key: str, **values: Any) -> str:
@@ -122,7 +103,20 @@ def say(locale: str, key: str, **values: Any) -> str:
 
     The pattern is ours (never author or user text), so formatting cannot be abused.
     """
-    return localize(LABELS[key], locale).format(**values)
+    return label(key, locale) % values
+
+
+def format_yen(value: float | None, locale: str) -> str:
+    if value is None:
+        return "—"
+    return format_currency(round(value), "JPY", locale=locale)
+
+
+def format_date(iso: str | None, locale: str) -> str:
+    """A date as people write it in ``locale`` (medium length: 2027年6月30日, 30 thg 6, 2027)."""
+    if not iso:
+        return "—"
+    return babel_format_date(dt.date.fromisoformat(iso), format="medium", locale=locale)
 
 
 #: Chart colours of the bands, lowest first (the charts also print every number as text).
@@ -136,8 +130,8 @@ def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
         "t": partial(_localize, locale=locale),
         "h": partial(heading, locale=locale, bilingual=bilingual),
         "say": partial(say, locale),
-        "yen": format_yen,
-        "day": format_date,
+        "yen": partial(format_yen, locale=locale),
+        "day": partial(format_date, locale=locale),
     }
 
 

@@ -36,6 +36,7 @@ from wtforms.validators import Optional as OptionalValue
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.locales import LOCALES
 from readiness.core.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -287,7 +288,7 @@ USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,39}")
 USERNAME_RULE = Regexp(
     rf"^{USERNAME_PATTERN.pattern}$", message=_l("Use 3 to 40 letters, digits, '.', '_' or '-'.")
 )
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ja", "日本語")]
+LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.items()]
 
 
 #: The password rule everywhere: 8 to 128 characters, no composition rules (ASVS 6.2).

@@ -10,7 +10,6 @@ UI strings are gettext messages (Flask-Babel) with catalogues in
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -18,6 +17,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from readiness.core.locales import LOCALES as LOCALE_INFO
 from readiness.core.model import (
     ChoiceQuestion,
     LikertQuestion,
@@ -29,8 +29,8 @@ from readiness.core.model import (
 from readiness.models import IN_PROGRESS, INTERN, NOT_STARTED, REASSESSED, SUBMITTED
 from readiness.reports.formatting import template_helpers
 
-#: Locales the product speaks, with their names in that locale.
-LOCALES: dict[str, str] = {"en": "English", "ja": "日本語"}
+#: Locales the product speaks, with their names in that locale (menu order).
+LOCALES: dict[str, str] = {code: info.name for code, info in LOCALE_INFO.items()}
 DEFAULT_LOCALE = "ja"
 LOCALE_COOKIE = "readiness_locale"
 #: An intern's assessment status, as coordinators read it.
@@ -40,8 +40,6 @@ STATUS_LABELS = {
     SUBMITTED: _l("Submitted"),
     REASSESSED: _l("Re-assessed"),
 }
-#: Compiled gettext catalogues, one folder per locale (English is the source language).
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def select_locale() -> str:

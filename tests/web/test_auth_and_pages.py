@@ -144,7 +144,10 @@ def test_accept_language_picks_the_locale(client) -> None:
     page = client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
     assert "帰国後の起業準備チェック" in page
     assert "アカウントを作成" in page  # the UI chrome too, from the gettext catalogue
-    page = client.get("/", headers={"Accept-Language": "vi, en;q=0.8"}).get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "vi-VN,vi;q=0.9"}).get_data(as_text=True)
+    assert "Sẵn sàng khởi nghiệp ở quê nhà?" in page
+    assert "Tạo tài khoản" in page
+    page = client.get("/", headers={"Accept-Language": "th, en;q=0.8"}).get_data(as_text=True)
     assert "Ready to start a business at home?" in page
     assert "Create an account" in page
     page = client.get("/", headers={"Accept-Language": "xx"}).get_data(as_text=True)

@@ -12,14 +12,21 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 
-from readiness.web.i18n import LOCALES, TRANSLATIONS
+from readiness.core.locales import COMPLETE_LOCALES, TRANSLATIONS
 
 from ..conftest import PROJECT_ROOT, csrf_token
 from .test_coordinator import make_user, signed_in
 
 #: Locales whose UI catalogue must be complete (English is the source language).
-COMPLETE = [code for code in LOCALES if code != "en"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+COMPLETE = [code for code in COMPLETE_LOCALES if code != "en"]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,
+}
 
 
 def source_messages() -> set[str]:
