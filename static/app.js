@@ -46,3 +46,22 @@
     });
   });
 })();
+
+// On a questionnaire page, the header's language menu saves the page's answers first:
+// it sends them with the page's own "language" action instead of losing what was typed.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var header = document.querySelector("form.lang");
+    var page = document.querySelector("form.questions");
+    if (!header || !page) return;
+    var choice = page.querySelector('select[name="locale"]');
+    var send = page.querySelector('button[name="action"][value="language"]');
+    if (!choice || !send) return;
+    header.addEventListener("submit", function (event) {
+      event.preventDefault();
+      choice.value = header.querySelector('select[name="locale"]').value;
+      send.click();
+    });
+  });
+})();

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context, request
-from flask_babel import gettext
+from flask import Response, current_app, g, has_request_context, request
+from flask_babel import gettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -26,7 +26,8 @@ from readiness.core.model import (
     YesNoQuestion,
     localize,
 )
-from readiness.models import IN_PROGRESS, INTERN, NOT_STARTED, REASSESSED, SUBMITTED
+from readiness.extensions import db
+from readiness.models import IN_PROGRESS, INTERN, NOT_STARTED, REASSESSED, SUBMITTED, User
 from readiness.reports.formatting import template_helpers
 
 #: Locales the product speaks, with their names in that locale (menu order).
@@ -58,6 +59,32 @@ def select_locale() -> str:
         locale = request.accept_languages.best_match(list(LOCALES))
     g.locale = locale or DEFAULT_LOCALE
     return str(g.locale)
+
+
+def choose_locale(locale: str) -> None:
+    """The user chose ``locale``: use it from now on in this request and keep it on the profile.
+
+    The caller commits the session, and sets the cookie with :func:`remember_locale`.
+    """
+    g.locale = locale
+    refresh()  # Flask-Babel cached this request's locale and catalogue
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            user.locale = locale
+
+
+def remember_locale(response: Response, locale: str) -> Response:
+    """Keep the choice in a cookie, for the sign-in page and other signed-out pages."""
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 def translate(text: dict[str, str] | None) -> str:

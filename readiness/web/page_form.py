@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -21,12 +21,15 @@ from readiness.core.conditions import condition_questions
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import Page, Question
 from readiness.core.progress import Progress
+from readiness.extensions import db
 from readiness.models import Assessment
 from readiness.operations import save_page
 from readiness.web.forms import AnswerForm, build_page_form, field_answer, initial_field_data
+from readiness.web.i18n import LOCALES, choose_locale, remember_locale
 
-META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "action"}
-ACTIONS = ("next", "back", "save")
+META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "action", "locale"}
+#: "language" saves what is valid, like "save", and shows the same page in another language.
+ACTIONS = ("next", "back", "save", "language")
 MULTI_VALUED = ("multiple_choice",)
 
 
@@ -79,9 +82,26 @@ class PageSubmission:
         )
 
     def handle_post(self, progress: Progress) -> Response | tuple[str, int] | str:
-        form = build_page_form(self.questions, self.locale, self.definition.content_hash)
         action = request.form.get("action", "next")
         action = action if action in ACTIONS else "next"
+        if action == "language":
+            return self._switch_language(progress)
+        return self._handle(action, progress)
+
+    def _switch_language(self, progress: Progress) -> Response | tuple[str, int] | str:
+        """Save the page's valid answers, then show it again in the chosen language."""
+        locale = request.form.get("locale", "")
+        if locale in LOCALES:
+            choose_locale(locale)
+            self.locale = locale
+        response = self._handle("language", progress)
+        db.session.commit()  # the profile's language, when nothing else committed it
+        if isinstance(response, tuple):
+            response = make_response(*response)
+        return remember_locale(make_response(response), self.locale)
+
+    def _handle(self, action: str, progress: Progress) -> Response | tuple[str, int] | str:
+        form = build_page_form(self.questions, self.locale, self.definition.content_hash)
         form.validate()
         tampered = self._check_tampering(form)
         posted = {
@@ -166,6 +186,10 @@ class PageSubmission:
             previous = after.previous_page(self.page.id) or self.page
             return previous.id, url_for(
                 "intern.page", assessment_id=assessment_id, page_id=previous.id
+            )
+        if action == "language":
+            return self.page.id, url_for(
+                "intern.page", assessment_id=assessment_id, page_id=self.page.id
             )
         following = after.next_page(self.page.id)
         if action == "save":

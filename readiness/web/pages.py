@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from readiness.extensions import db
-from readiness.models import User
 from readiness.web.auth import home_for
 from readiness.web.forms import ActionForm
-from readiness.web.i18n import LOCALE_COOKIE, LOCALES
+from readiness.web.i18n import LOCALES, choose_locale, remember_locale
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("pages", __name__)
@@ -32,24 +30,16 @@ def healthz() -> tuple[dict[str, str], int]:
 
 @bp.post("/language")
 def switch_language() -> Response:
-    """Keep the chosen language in a cookie and, when signed in, on the profile."""
+    """Keep the chosen language in a cookie and, when signed in, on the profile.
+
+    Questionnaire pages send their answers with the choice instead (the page's own
+    "language" action), so a draft is saved rather than lost.
+    """
     form = ActionForm()
     locale = request.form.get("locale", "")
     target = safe_next_url(request.form.get("next"), url_for("pages.index"))
     if not form.validate() or locale not in LOCALES:
         return redirect(target, 303)
-    if current_user.is_authenticated:
-        user = db.session.scalar(select(User).where(User.id == current_user.id))
-        if user is not None:
-            user.locale = locale
-            db.session.commit()
-    response = redirect(target, 303)
-    response.set_cookie(
-        LOCALE_COOKIE,
-        locale,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-    return response
+    choose_locale(locale)
+    db.session.commit()
+    return remember_locale(redirect(target, 303), locale)

@@ -1,0 +1,137 @@
+"""Each complete locale end to end: questionnaire, scores, result page and PDF in that language."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from readiness.core.locales import COMPLETE_LOCALES
+from readiness.core.model import localize
+from readiness.core.scoring import Scorer
+from readiness.extensions import db
+from readiness.models import Assessment, User
+from readiness.reports.formatting import format_date, format_yen, heading
+
+from ..conftest import InternBrowser, csrf_token, hidden_value, stored_answers
+from ..reports.conftest import pdf_text
+
+
+def signed_up(client: FlaskClient, definition, locale: str) -> InternBrowser:
+    page = client.get("/auth/signup").text
+    response = client.post(
+        "/auth/signup",
+        data={
+            "csrf_token": csrf_token(page),
+            "username": f"intern-{locale}",
+            "password": "correct horse",
+            "confirm": "correct horse",
+            "locale": locale,
+        },
+    )
+    assert response.status_code == 303
+    return InternBrowser(client, definition)
+
+
+def plain(text: str) -> str:
+    """Text as compared: NFC (PDF text extraction may decompose accents), single spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+@pytest.mark.parametrize("locale", COMPLETE_LOCALES)
+def test_an_intern_does_everything_in_their_language(
+    client: FlaskClient, definition, full_answers: dict[str, Any], app: Flask, locale: str
+) -> None:
+    intern = signed_up(client, definition, locale)
+    assessment_id = intern.start()
+    first = definition.questionnaire.pages[0]
+    page = client.get(intern.page_url(assessment_id, first.id)).text
+    assert f'<html lang="{locale}">' in page
+    assert localize(first.title, locale) in page
+    assert localize(first.questions[0].label, locale) in page
+    intern.answer_all(assessment_id, full_answers)
+    assert intern.submit(assessment_id).status_code == 303
+
+    with app.app_context():
+        stored = db.session.get(Assessment, assessment_id)
+        card = json.loads(stored.scorecard_json)
+    expected = Scorer(definition).score(full_answers, as_of=stored.submitted_at.date())
+    assert card["overall"] == pytest.approx(expected.overall)  # the language changes nothing
+
+    result = client.get(f"/assessments/{assessment_id}/result").text
+    for dimension in definition.rules.dimensions:
+        assert localize(dimension.label, locale) in result
+    band = next(b for b in definition.rules.bands if b.id == card["overall_band"])
+    assert localize(band.label, locale) in result
+
+    text = plain(pdf_text(client.get(f"/assessments/{assessment_id}/plan.pdf").data))
+    assert plain(heading("plan", locale)) in text
+    assert plain(localize(definition.rules.dimensions[0].label, locale)) in text
+    if locale != "ja":
+        assert heading("plan", "ja") in text  # bilingual headings for the coordinator
+
+
+def switch_on_page(client: FlaskClient, url: str, locale: str, **answers: str) -> Any:
+    """Choose ``locale`` with the page's own switcher, sending ``answers`` typed on it."""
+    html = client.get(url).text
+    fields = [
+        ("csrf_token", csrf_token(html)),
+        ("definition_hash", hidden_value(html, "definition_hash")),
+        ("soft_ack", ""),
+        *answers.items(),
+        ("locale", locale),
+        ("action", "language"),
+    ]
+    return client.post(url, data=MultiDict(fields))
+
+
+def test_the_language_switch_on_a_page_saves_what_was_typed(
+    client: FlaskClient, definition, app: Flask
+) -> None:
+    intern = signed_up(client, definition, "en")
+    assessment_id = intern.start()
+    page_id = definition.questionnaire.pages[0].id
+    url = intern.page_url(assessment_id, page_id)
+    response = switch_on_page(client, url, "vi", home_country="vn")
+    assert (response.status_code, response.location) == (303, url)
+    assert "readiness_locale=vi" in response.headers["Set-Cookie"]
+    assert stored_answers(app, assessment_id)["home_country"] == "vn"
+    again = client.get(url).text
+    assert '<html lang="vi">' in again
+    assert "Bạn sẽ về nước nào?" in again
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "intern-en"))
+        assert user.locale == "vi"
+
+
+def test_a_switch_with_a_wrong_answer_keeps_it_and_shows_the_error_in_the_new_language(
+    client: FlaskClient, definition, app: Flask
+) -> None:
+    intern = signed_up(client, definition, "en")
+    assessment_id = intern.start()
+    money = next(
+        p for p in definition.questionnaire.pages if any(q.type == "number" for q in p.questions)
+    )
+    url = intern.page_url(assessment_id, money.id)
+    number = next(q for q in money.questions if q.type == "number")
+    response = switch_on_page(client, url, "id", **{number.id: "12abc"})
+    assert response.status_code == 200
+    assert '<html lang="id">' in response.text
+    assert 'value="12abc"' in response.text  # what was typed is still there
+    assert "Masukkan angka hanya dengan digit" in response.text
+
+
+def test_dates_and_money_follow_the_locale() -> None:
+    assert format_date("2027-06-30", "ja") == "2027/06/30"
+    assert "2027" in format_date("2027-06-30", "vi")
+    assert format_date("2027-06-30", "en") == "Jun 30, 2027"
+    assert format_yen(1500000, "ja") == "￥1,500,000"
+    assert format_yen(1500000, "vi") == "1.500.000\xa0¥"
+    assert format_yen(1500000, "id") == "JP¥1.500.000"
