@@ -8,8 +8,9 @@
 set -euo pipefail
 
 # poppler-utils: pdftoppm and pdftotext, used by the tests to look at PDFs.
+# fonts-noto-core: Noto Sans with Vietnamese, Myanmar, Khmer and Devanagari (Nepali) for the PDFs.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-noto-cjk fonts-dejavu-core poppler-utils)
+          fonts-noto-cjk fonts-noto-core fonts-dejavu-core poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -9,7 +9,10 @@ are offered to users and fall back to English, then Japanese, where text is miss
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from babel.support import NullTranslations, Translations
 
 
 @dataclass(frozen=True)
@@ -35,3 +38,14 @@ COMPLETE_LOCALES: tuple[str, ...] = tuple(code for code, info in LOCALES.items()
 
 #: The UI's gettext catalogues, one folder per locale (messages.po and the compiled .mo).
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message for extraction (``make translations``); it is translated where shown."""
+    return message
+
+
+@lru_cache(maxsize=32)
+def translations(locale: str) -> NullTranslations:
+    """The UI catalogue of ``locale``, read with Babel (no Flask); English needs none."""
+    return Translations.load(str(TRANSLATIONS), [locale])

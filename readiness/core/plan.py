@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.model import ChoiceQuestion, parse_iso_date
+from readiness.core.locales import LOCALES, N_, translations
+from readiness.core.model import ChoiceQuestion, localize, parse_iso_date
 from readiness.core.plan_definitions import PlanDefinition
 from readiness.core.plan_model import ANY, Resource, Step
 from readiness.core.plan_result import (
@@ -30,26 +31,21 @@ from readiness.core.plan_result import (
 )
 from readiness.core.scoring import ScoreCard, months_until
 
-#: Connecting words for the reasons shown beside each resource.
-PHRASES: dict[str, Text] = {
-    "for_country": {"en": "for {}", "ja": "{}向け"},
-    "everywhere": {"en": "for every country", "ja": "全ての国向け"},
-    "helps": {"en": "helps {} (you: {})", "ja": "{}に役立つ（あなた：{}）"},
-    "in_japan": {"en": "while in Japan", "ja": "日本にいる間"},
-    "after_return": {"en": "after you return", "ja": "帰国後"},
-    "both": {"en": "in Japan or after return", "ja": "日本でも帰国後も"},
-    "today": {"en": "Today: start with your biggest gaps", "ja": "今日：一番大きな課題から始める"},
-    "due": {"en": "Steps to finish", "ja": "この日までに終える行動"},
-    "test": {"en": "{} {}: your Japanese test", "ja": "{}（{}）：日本語試験"},
-    "return": {"en": "Planned return home", "ja": "帰国予定日"},
-    "after_3": {
-        "en": "3 months after return: business registered, first customers",
-        "ja": "帰国3か月後：事業登録、最初の顧客",
-    },
-    "after_12": {
-        "en": "12 months after return: review your first year",
-        "ja": "帰国12か月後：1年目を振り返る",
-    },
+#: Connecting words of the reasons and timeline, as gettext messages (the UI catalogues
+#: translate them; see docs/translations.md). Placeholders are filled with localized text.
+PHRASES: dict[str, str] = {
+    "for_country": N_("for %(country)s"),
+    "everywhere": N_("for every country"),
+    "helps": N_("helps %(dimension)s (you: %(band)s)"),
+    "in_japan": N_("while in Japan"),
+    "after_return": N_("after you return"),
+    "both": N_("in Japan or after return"),
+    "today": N_("Today: start with your biggest gaps"),
+    "due": N_("Steps to finish"),
+    "test": N_("%(test)s %(level)s: your Japanese test"),
+    "return": N_("Planned return home"),
+    "after_3": N_("3 months after return: business registered, first customers"),
+    "after_12": N_("12 months after return: review your first year"),
 }
 AFTER_RETURN_MONTHS = (1, 3, 6, 12)
 
@@ -80,20 +76,17 @@ def next_test_date(today: dt.date, months: list[int], min_months_ahead: int) -> 
     raise ValueError("no test month within two years")  # pragma: no cover
 
 
-def _compose(template: Text, *parts: Text) -> Text:
-    locales = set(template)
-    for part in parts:
-        locales |= set(part)
-    result = {}
-    for locale in sorted(locales):
-        pattern = template.get(locale, template["en"])
-        result[locale] = pattern.format(*(p.get(locale) or p.get("en", "") for p in parts))
-    return result
+def _phrase(key: str, **parts: Text) -> Text:
+    """A phrase in every locale, with each part (localized text) filled in that locale."""
+    return {
+        locale: translations(locale).gettext(PHRASES[key])
+        % {name: localize(part, locale) for name, part in parts.items()}
+        for locale in LOCALES
+    }
 
 
 def _join(*parts: Text) -> Text:
-    locales = sorted({locale for p in parts for locale in p})
-    return {loc: " · ".join(p.get(loc) or p.get("en", "") for p in parts) for loc in locales}
+    return {locale: " · ".join(localize(p, locale) for p in parts) for locale in LOCALES}
 
 
 class _PlanBuilder:
@@ -137,16 +130,16 @@ class _PlanBuilder:
     def matched(self, resource: Resource, dimension: str) -> MatchedResource:
         score = self.card.dimension(dimension) if dimension else None
         country = (
-            _compose(PHRASES["everywhere"])
+            _phrase("everywhere")
             if ANY in resource.countries
-            else _compose(
-                PHRASES["for_country"], self.option_label(self.rules.profile.country, self.country)
+            else _phrase(
+                "for_country", country=self.option_label(self.rules.profile.country, self.country)
             )
         )
-        parts = [country, PHRASES[resource.when]]
+        parts = [country, _phrase(resource.when)]
         if score is not None:
             band = self.bands.get(score.band, {}).get("label", {"en": score.band})
-            parts.insert(1, _compose(PHRASES["helps"], score.label, band))
+            parts.insert(1, _phrase("helps", dimension=score.label, band=band))
         age = (self.today - resource.last_checked).days
         return MatchedResource(
             id=resource.id,
@@ -346,14 +339,14 @@ def _timeline(
     by_date: dict[str, list[str]] = {}
     for step in (s for dim in dimensions for s in dim.steps):
         by_date.setdefault(step.due, []).append(step.id)
-    milestones = [Milestone(builder.today.isoformat(), PHRASES["today"], ())]
-    milestones += [Milestone(day, PHRASES["due"], tuple(ids)) for day, ids in by_date.items()]
+    milestones = [Milestone(builder.today.isoformat(), _phrase("today"), ())]
+    milestones += [Milestone(day, _phrase("due"), tuple(ids)) for day, ids in by_date.items()]
     if language.test_date and language.target:
-        label = _compose(PHRASES["test"], language.test_name, language.target_label)
+        label = _phrase("test", test=language.test_name, level=language.target_label)
         milestones.append(Milestone(language.test_date, label, ()))
     if builder.return_date:
-        milestones.append(Milestone(builder.return_date.isoformat(), PHRASES["return"], ()))
+        milestones.append(Milestone(builder.return_date.isoformat(), _phrase("return"), ()))
         for months, key in ((3, "after_3"), (12, "after_12")):
             day = add_months(builder.return_date, months).isoformat()
-            milestones.append(Milestone(day, PHRASES[key], ()))
+            milestones.append(Milestone(day, _phrase(key), ()))
     return tuple(sorted(milestones, key=lambda m: m.date))

@@ -7,21 +7,14 @@ with Babel directly: the PDF is rendered in a worker process without Flask.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
-from babel.support import NullTranslations, Translations
 
-from readiness.core.locales import TRANSLATIONS
+from readiness.core.locales import N_, translations
 from readiness.core.model import localize
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    """Mark a message for extraction (``make translations``); it is translated where shown."""
-    return message
-
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
 #: heading beside each heading.
@@ -80,12 +73,6 @@ LABELS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=32)
-def translations(locale: str) -> NullTranslations:
-    """The UI catalogue of ``locale`` (English, the source language, needs none)."""
-    return Translations.load(str(TRANSLATIONS), [locale])
-
-
 def label(key: str, locale: str) -> str:
     return translations(locale).gettext(LABELS[key])
 
@@ -119,6 +106,11 @@ def format_date(iso: str | None, locale: str) -> str:
     return babel_format_date(dt.date.fromisoformat(iso), format="medium", locale=locale)
 
 
+#: The fonts of SVG charts (a presentation attribute: the same on pages and in the PDF).
+CHART_FONTS = (
+    "'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans Myanmar', 'Noto Sans Khmer', "
+    "'Noto Sans Devanagari', 'DejaVu Sans', sans-serif"
+)
 #: Chart colours of the bands, lowest first (the charts also print every number as text).
 BAND_FILLS = ("#d64545", "#e8a33d", "#2f9e6a", "#3b82f6", "#7c3aed")
 
@@ -127,6 +119,7 @@ def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
     """The functions the plan templates call, for one locale (shared with the web pages)."""
     return {
         "band_fills": BAND_FILLS,
+        "chart_fonts": CHART_FONTS,
         "t": partial(_localize, locale=locale),
         "h": partial(heading, locale=locale, bilingual=bilingual),
         "say": partial(say, locale),

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -90,3 +91,41 @@ def counting_server() -> Iterator[ThreadingHTTPServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+def embedded_font_files(pdf: bytes) -> dict[str, tuple[str, int]]:
+    """The system font file (path, index in a collection) of each font embedded in the PDF.
+
+    WeasyPrint names an embedded font after its family with dashes ("Noto-Sans-Myanmar");
+    fontconfig finds the full font that the subset was cut from.
+    """
+    fc_match = shutil.which("fc-match")
+    assert fc_match, "fc-match missing: scripts/check-system.sh installs fontconfig"
+    files = {}
+    for name in pdf_fonts(pdf):
+        family = name.replace("-", " ")
+        found = subprocess.run(
+            [fc_match, "-f", "%{family}|%{file}|%{index}", family],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        families, path, index = found.split("|")
+        assert family in families.split(","), f"fontconfig has no font '{family}' ({families})"
+        files[family] = (path, int(index))
+    return files
+
+
+def uncovered_characters(pdf: bytes, text: str) -> set[str]:
+    """Characters of ``text`` that none of the PDF's embedded fonts has (missing-glyph boxes).
+
+    The full fonts' character maps are read, not the embedded subsets: shaping complex
+    scripts (Burmese, Khmer, Devanagari) keeps glyphs whose characters a subset cannot map.
+    """
+    covered: set[int] = set()
+    for path, index in embedded_font_files(pdf).values():
+        font = TTFont(path, fontNumber=index, lazy=True)
+        covered |= set(font.getBestCmap())
+        font.close()
+    ignorable = {0x200B, 0x200C, 0x200D, 0xFEFF}  # zero-width joiners and spaces
+    return {c for c in text if not c.isspace() and ord(c) not in covered | ignorable}

@@ -22,6 +22,7 @@ from readiness.reports.formatting import format_date, format_yen, heading
 
 from ..conftest import InternBrowser, csrf_token, hidden_value, stored_answers
 from ..reports.conftest import pdf_text
+from .test_coordinator import invite, join, make_user, signed_in
 
 
 def signed_up(client: FlaskClient, definition, locale: str) -> InternBrowser:
@@ -135,3 +136,31 @@ def test_dates_and_money_follow_the_locale() -> None:
     assert format_yen(1500000, "ja") == "￥1,500,000"
     assert format_yen(1500000, "vi") == "1.500.000\xa0¥"
     assert format_yen(1500000, "id") == "JP¥1.500.000"
+
+
+def test_the_coordinator_reads_a_vietnamese_intern_in_japanese(
+    app: Flask, definition, full_answers: dict[str, Any]
+) -> None:
+    make_user(app, "coord-vn", "coordinator", "Org V", locale=None)
+    coordinator = signed_in(app, "coord-vn")
+    client = join(app, invite(coordinator, display_name="Trần Thị Hoa"), "hoa")
+    page = client.get("/me").text
+    client.post("/language", data={"csrf_token": csrf_token(page), "locale": "vi"})
+    intern = InternBrowser(client, definition)
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    intern.submit(assessment_id)
+    intern_pdf = plain(pdf_text(client.get(f"/assessments/{assessment_id}/plan.pdf").data))
+    assert plain(heading("plan", "vi", bilingual=True)) in intern_pdf  # Vietnamese / Japanese
+
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "hoa"))
+    person = coordinator.get(f"/coordinator/interns/{user_id}").text
+    assert '<html lang="ja">' in person
+    assert heading("plan", "ja") in person
+    assert heading("plan", "vi") not in person
+    pdf = coordinator.get(f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf")
+    text = plain(pdf_text(pdf.data))
+    assert "Trần Thị Hoa" in text
+    assert heading("plan", "ja") in text
+    assert plain(heading("plan", "vi")) not in text  # the Japanese-only version for the file
