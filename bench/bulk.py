@@ -88,7 +88,7 @@ def main() -> None:
             db.session.add(job)
             db.session.commit()
             started = time.perf_counter()
-            build_zip(job, state.definitions, state.renderer.version, state.bulk_pool, Path(folder))
+            build_zip(job, state, Path(folder))
             per_report = (time.perf_counter() - started) / len(ids)
             failed = len(job.errors)
             state.bulk_pool.close()

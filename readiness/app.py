@@ -19,9 +19,11 @@ from readiness.config import (
     default_config,
     ensure_secret_key,
     environment_overrides,
+    load_currency_rates,
 )
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.locales import TRANSLATIONS
+from readiness.core.money import ExchangeRates
 from readiness.core.scoring import Scorer, months_until
 from readiness.dashboard import CohortCache
 from readiness.extensions import babel, csrf, db, login_manager
@@ -49,6 +51,8 @@ class ReadinessState:
         self.pdf_limits = (float(config["PDF_TIMEOUT"]), int(config["PDF_MEMORY_MB"]))
         self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
         self.cohort_cache = CohortCache(float(config["COHORT_CACHE_SECONDS"]))
+        #: Exchange rates for home-currency amounts (None: yen only).
+        self.rates: ExchangeRates | None = None
         self._renderer: ReportRenderer | None = None
 
     @property
@@ -101,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance.mkdir(parents=True, exist_ok=True)
     definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
     app.extensions["readiness"] = ReadinessState(definitions, app.config)
+    app.extensions["readiness"].rates = load_currency_rates(app.config, instance)
     app.extensions["readiness_jobs"] = make_queue(app)
     _init_extensions(app)
     _register_blueprints(app)

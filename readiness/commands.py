@@ -104,7 +104,9 @@ def report_command(assessment_id: int, output: Path, locale: str) -> None:
     if definition is None:
         raise click.ClickException(f"questionnaire '{assessment.questionnaire_id}' is not loaded")
     try:
-        pdf, report_id = report_pdf(assessment, definition, state.renderer, locale)
+        pdf, report_id = report_pdf(
+            assessment, definition, state.renderer, locale, rates=state.rates
+        )
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(pdf)
@@ -172,14 +174,7 @@ def reports_command(organisation_name: str, output: Path, locale: str) -> None:
     db.session.add(job)
     db.session.commit()
     with click.progressbar(length=len(user_ids), label="Making plan PDFs") as bar:
-        path = build_zip(
-            job,
-            state.definitions,
-            state.renderer.version,
-            state.bulk_pool,
-            output.parent.resolve() / f".{output.name}.parts",
-            bar.update,
-        )
+        path = build_zip(job, state, output.parent.resolve() / f".{output.name}.parts", bar.update)
     path.replace(output)
     path.parent.rmdir()
     job.status, job.zip_path, job.finished_at = "done", str(output.resolve()), utcnow()

@@ -13,6 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from readiness.core.errors import IssueList
+from readiness.core.money import ExchangeRates, load_rates
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,6 +51,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE": "readiness",
         #: How long the dashboard's cohort charts are reused per organisation (0: never).
         "COHORT_CACHE_SECONDS": 30.0,
+        #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
+        #: instance folder's currency-rates.yaml when there is one, else yen only.
+        "CURRENCY_RATES_FILE": None,
     }
 
 
@@ -117,3 +123,19 @@ def apply_production_defaults(config: dict[str, Any]) -> None:
     if config.get("READINESS_ENV") == "production":
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def load_currency_rates(config: dict[str, Any], instance_path: Path) -> ExchangeRates | None:
+    """The configured exchange rates, or None; a wrong file stops the app with file:line."""
+    configured = config.get("CURRENCY_RATES_FILE")
+    path = Path(configured) if configured else instance_path / "currency-rates.yaml"
+    if not path.is_file():
+        if configured:
+            raise ConfigError(f"READINESS_CURRENCY_RATES_FILE: no such file {path}")
+        return None
+    issues = IssueList()
+    rates = load_rates(path, issues)
+    if rates is None:
+        problems = "\n".join(str(issue) for issue in issues.sorted())
+        raise ConfigError(f"the currency rates file is wrong:\n{problems}")
+    return rates

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_babel import force_locale
@@ -32,6 +32,9 @@ from readiness.operations import submitted_assessments
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
 from readiness.reports.service import cached_pdf, report_cache_key, report_data, store_pdf
+
+if TYPE_CHECKING:
+    from readiness.app import ReadinessState
 
 LOGGER = logging.getLogger("readiness.jobs")
 BATCH = 8
@@ -78,24 +81,25 @@ class _Entry:
         self.problem: str | None = None
 
 
-def _prepare(user: User, definitions: Any, template_version: str, locale: str) -> _Entry:
+def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
     entry = _Entry(user)
     assessments: list[Assessment] = submitted_assessments(user)
     if not assessments:
         entry.problem = _("has not submitted an assessment yet")
         return entry
     latest = assessments[0]
-    definition = definitions.get(latest.questionnaire_id)
+    definition = state.definitions.get(latest.questionnaire_id)
     if definition is None or definition.plan is None:
         entry.problem = _("the questionnaire of the latest assessment is not loaded")
         return entry
-    entry.key = report_cache_key(latest, definition, template_version, locale)
+    version = state.renderer.version
+    entry.key = report_cache_key(latest, definition, version, locale, state.rates)
     entry.assessment_id = latest.id
     cached = cached_pdf(latest.id, entry.key)
     if cached is not None:
         entry.pdf = cached[0]
     else:
-        entry.data = report_data(latest, definition, locale, entry.key)
+        entry.data = report_data(latest, definition, locale, entry.key, state.rates)
     return entry
 
 
@@ -112,27 +116,21 @@ def _render_batch(entries: list[_Entry], pool: RenderPool) -> None:
 
 def build_zip(
     job: ReportJob,
-    definitions: Any,
-    template_version: str,
-    pool: RenderPool,
+    state: ReadinessState,
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Put every intern's latest plan PDF into a ZIP; record progress and failures on the job.
 
-    Failures are written in the job's language (the coordinator's, when it was started).
+    PDFs come from the cache or are rendered on ``state.bulk_pool``. Failures are written
+    in the job's language (the coordinator's, when it was started).
     """
     with force_locale(job.locale):
-        return _write_zip(job, definitions, template_version, pool, out_dir, progress)
+        return _write_zip(job, state, out_dir, progress)
 
 
 def _write_zip(
-    job: ReportJob,
-    definitions: Any,
-    template_version: str,
-    pool: RenderPool,
-    out_dir: Path,
-    progress: Callable[[int], None] | None,
+    job: ReportJob, state: ReadinessState, out_dir: Path, progress: Callable[[int], None] | None
 ) -> Path:
     user_ids = json.loads(job.user_ids_json)
     users = {
@@ -148,12 +146,8 @@ def _write_zip(
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(user_ids), BATCH):
             chunk = user_ids[start : start + BATCH]
-            entries = [
-                _prepare(users[i], definitions, template_version, job.locale)
-                for i in chunk
-                if i in users
-            ]
-            _render_batch(entries, pool)
+            entries = [_prepare(users[i], state, job.locale) for i in chunk if i in users]
+            _render_batch(entries, state.bulk_pool)
             for entry in entries:
                 if entry.pdf is not None:
                     archive.writestr(pdf_name(entry.user, used), entry.pdf)
@@ -181,13 +175,7 @@ def run_job(app: Flask, job_id: int) -> None:
         job.status = "running"
         db.session.commit()
         try:
-            path = build_zip(
-                job,
-                state.definitions,
-                state.renderer.version,
-                state.bulk_pool,
-                Path(app.config["JOBS_DIR"]),
-            )
+            path = build_zip(job, state, Path(app.config["JOBS_DIR"]))
         except Exception as exc:
             LOGGER.exception("report job %s failed", job_id)
             db.session.rollback()

@@ -11,10 +11,11 @@ from functools import partial
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from readiness.core.locales import N_, translations
 from readiness.core.model import localize
+from readiness.core.money import ExchangeRates, currency_of
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
 #: heading beside each heading.
@@ -52,6 +53,9 @@ LABELS: dict[str, str] = {
     "debt": N_("Debt still to pay"),
     "projected": N_("Expected savings at return"),
     "gap": N_("Gap"),
+    "rate_note": N_(
+        "Home-currency amounts at %(rate)s %(currency)s for one yen, on %(date)s (%(source)s)."
+    ),
     "savings_unknown": N_(
         "You have not estimated what your business needs yet: that is the first step."
     ),
@@ -115,9 +119,39 @@ CHART_FONTS = (
 BAND_FILLS = ("#d64545", "#e8a33d", "#2f9e6a", "#3b82f6", "#7c3aed")
 
 
-def template_helpers(locale: str, *, bilingual: bool) -> dict[str, Any]:
+def format_home(
+    yen: float | None, country: str | None, rates: ExchangeRates | None, locale: str
+) -> str:
+    """``yen`` in the home currency of ``country`` at the configured rate, or "" without one."""
+    if yen is None or rates is None:
+        return ""
+    currency = currency_of(country)
+    amount = rates.convert(yen, currency)
+    if amount is None or currency is None:
+        return ""
+    return "≈ " + format_currency(round(amount), currency, locale=locale, format_type="standard")
+
+
+def rate_note(country: str | None, rates: ExchangeRates | None, locale: str) -> str:
+    """Which rate the home-currency amounts use, when and from where (or "" without one)."""
+    currency = currency_of(country)
+    if rates is None or currency not in rates.per_yen:
+        return ""
+    return label("rate_note", locale) % {
+        "rate": format_decimal(rates.per_yen[currency], locale=locale),
+        "currency": currency,
+        "date": format_date(rates.as_of, locale),
+        "source": rates.source,
+    }
+
+
+def template_helpers(
+    locale: str, *, bilingual: bool, rates: ExchangeRates | None = None
+) -> dict[str, Any]:
     """The functions the plan templates call, for one locale (shared with the web pages)."""
     return {
+        "home": partial(format_home, rates=rates, locale=locale),
+        "rate_note": partial(rate_note, rates=rates, locale=locale),
         "band_fills": BAND_FILLS,
         "chart_fonts": CHART_FONTS,
         "t": partial(_localize, locale=locale),

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
+from readiness.core.money import ExchangeRates
 from readiness.core.plan_result import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.reports.fetcher import StaticFileFetcher
@@ -52,6 +53,8 @@ class ReportData:
     locale: str
     card: ScoreCard
     plan: ActionPlan
+    #: Configured exchange rates, for amounts in the intern's home currency (None: yen only).
+    rates: ExchangeRates | None = None
 
 
 def qr_svg(url: str) -> Markup:
@@ -94,7 +97,7 @@ class ReportRenderer:
             plan=data.plan,
             locale=data.locale,
             qr=qr,
-            **template_helpers(data.locale, bilingual=True),
+            **template_helpers(data.locale, bilingual=True, rates=data.rates),
         )
 
     def render_pdf(self, data: ReportData) -> bytes:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.money import ExchangeRates
 from readiness.core.plan import build_action_plan
 from readiness.core.plan_result import ActionPlan
 from readiness.core.scoring import ScoreCard
@@ -42,7 +43,11 @@ def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> Action
 
 
 def report_cache_key(
-    assessment: Assessment, definition: AssessmentDefinition, template_version: str, locale: str
+    assessment: Assessment,
+    definition: AssessmentDefinition,
+    template_version: str,
+    locale: str,
+    rates: ExchangeRates | None = None,
 ) -> str:
     plan_hash = definition.plan.content_hash if definition.plan else "-"
     parts = [
@@ -53,12 +58,17 @@ def report_cache_key(
         locale,
         assessment.user.name_on_reports,
         NO_ORGANISATION,
+        rates.fingerprint if rates else "-",
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def report_data(
-    assessment: Assessment, definition: AssessmentDefinition, locale: str, cache_key: str
+    assessment: Assessment,
+    definition: AssessmentDefinition,
+    locale: str,
+    cache_key: str,
+    rates: ExchangeRates | None = None,
 ) -> ReportData:
     plan = plan_for(assessment, definition)
     if plan is None:
@@ -75,6 +85,7 @@ def report_data(
         locale=locale,
         card=stored_scorecard(assessment),
         plan=plan,
+        rates=rates,
     )
 
 
@@ -84,6 +95,7 @@ def report_pdf(
     renderer: ReportRenderer,
     locale: str,
     pool: RenderPool | None = None,
+    rates: ExchangeRates | None = None,
 ) -> tuple[bytes, str]:
     """The PDF and its report id: from the cache, or rendered once and stored.
 
@@ -93,11 +105,11 @@ def report_pdf(
     :raises LookupError: when the assessment has no plan.
     :raises RenderError: when the worker could not render within its limits.
     """
-    key = report_cache_key(assessment, definition, renderer.version, locale)
+    key = report_cache_key(assessment, definition, renderer.version, locale, rates)
     cached = cached_pdf(assessment.id, key)
     if cached is not None:
         return cached
-    data = report_data(assessment, definition, locale, key)
+    data = report_data(assessment, definition, locale, key, rates)
     pdf = pool.render(data) if pool is not None else renderer.render_pdf(data)
     store_pdf(assessment.id, key, data.report_id, pdf)
     return pdf, data.report_id

@@ -41,7 +41,7 @@ def plan_pdf_download(
         return render_error(404)
     try:
         pdf, report_id = report_pdf(
-            assessment, definition, state.renderer, select_locale(), state.render_pool
+            assessment, definition, state.renderer, select_locale(), state.render_pool, state.rates
         )
     except LookupError:
         return render_error(404)

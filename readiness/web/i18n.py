@@ -125,6 +125,7 @@ def display_value(value: float | None, display: str) -> str:
 
 def plan_template_helpers() -> dict[str, Any]:
     """The helpers the shared plan templates call (h, say, yen, day), in the page's locale."""
-    helpers = template_helpers(select_locale(), bilingual=False)
+    rates = current_app.extensions["readiness"].rates
+    helpers = template_helpers(select_locale(), bilingual=False, rates=rates)
     helpers.pop("t")  # pages use the request-aware ``t`` global
     return helpers

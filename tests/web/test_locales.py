@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from readiness import create_app
+from readiness.config import ConfigError
 from readiness.core.locales import COMPLETE_LOCALES
 from readiness.core.model import localize
 from readiness.core.scoring import Scorer
@@ -20,7 +23,13 @@ from readiness.extensions import db
 from readiness.models import Assessment, User
 from readiness.reports.formatting import format_date, format_yen, heading
 
-from ..conftest import InternBrowser, csrf_token, hidden_value, stored_answers
+from ..conftest import (
+    EnglishBrowserClient,
+    InternBrowser,
+    csrf_token,
+    hidden_value,
+    stored_answers,
+)
 from ..reports.conftest import pdf_text
 from .test_coordinator import invite, join, make_user, signed_in
 
@@ -164,3 +173,57 @@ def test_the_coordinator_reads_a_vietnamese_intern_in_japanese(
     assert "Trần Thị Hoa" in text
     assert heading("plan", "ja") in text
     assert plain(heading("plan", "vi")) not in text  # the Japanese-only version for the file
+
+
+def test_amounts_also_show_in_the_home_currency_at_the_configured_rate(
+    tmp_path: Path, definition, full_answers: dict[str, Any]
+) -> None:
+    rates = tmp_path / "currency-rates.yaml"
+    rates.write_text('as_of: "2026-11-20"\nsource: "test rate"\nper_yen: {VND: 170.5}\n')
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 16,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rates.db'}",
+            "CURRENCY_RATES_FILE": str(rates),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    app.test_client_class = EnglishBrowserClient
+    client = app.test_client()
+    intern = signed_up(client, definition, "vi")
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)  # a Vietnamese intern
+    intern.submit(assessment_id)
+    result = client.get(f"/assessments/{assessment_id}/result").text
+    savings = result.split('id="savings"', 1)[1].split("</section>", 1)[0]
+    capital = full_answers["capital_needed"] * 170.5
+    assert f"{capital:,.0f}".replace(",", ".") + "\xa0₫" in savings
+    assert "1 yên = 170,5 VND" in savings
+    text = plain(pdf_text(client.get(f"/assessments/{assessment_id}/plan.pdf").data))
+    assert "170,5 VND" in text
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def test_without_rates_amounts_are_in_yen_only(
+    client: FlaskClient, definition, full_answers: dict[str, Any]
+) -> None:
+    intern = signed_up(client, definition, "vi")
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    intern.submit(assessment_id)
+    result = client.get(f"/assessments/{assessment_id}/result").text
+    assert "home-money" not in result
+    assert "₫" not in result
+
+
+def test_a_wrong_rates_file_stops_the_app_with_its_line(tmp_path: Path) -> None:
+    rates = tmp_path / "currency-rates.yaml"
+    rates.write_text('as_of: "2026-11-20"\nsource: "x"\nper_yen:\n  VND: zero\n')
+    with pytest.raises(ConfigError, match=r"currency-rates.yaml:4:\d+: RATE_001"):
+        create_app({"SECRET_KEY": "k" * 32, "CURRENCY_RATES_FILE": str(rates)})
+    with pytest.raises(ConfigError, match="no such file"):
+        create_app({"SECRET_KEY": "k" * 32, "CURRENCY_RATES_FILE": str(tmp_path / "none")})
