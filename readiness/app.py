@@ -35,9 +35,11 @@ from readiness.web.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
     STATUS_LABELS,
+    babel_locale,
     display_answer,
     display_value,
     plan_template_helpers,
+    ruby,
     select_locale,
     translate,
 )
@@ -120,7 +122,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
     babel.init_app(
         app,
-        locale_selector=select_locale,
+        locale_selector=babel_locale,
         default_locale=DEFAULT_LOCALE,
         default_translation_directories=str(TRANSLATIONS),
     )
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     security.register(app)
     app.jinja_env.globals.update(
         t=translate,
+        ruby=ruby,
         select_locale=select_locale,
         locales=LOCALES,
         status_labels=STATUS_LABELS,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import Babel
+from functools import cached_property
+
+from flask_babel import Babel, Domain
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -16,4 +18,16 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-babel = Babel()
+
+
+class ReadinessBabel(Babel):
+    """Flask-Babel reading the same catalogues as the PDF worker (easy Japanese included)."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        from readiness.web.i18n import CatalogueDomain  # the web layer imports this module
+
+        return CatalogueDomain(domain=self.domain)
+
+
+babel = ReadinessBabel()

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -32,6 +31,7 @@ from readiness.operations import submitted_assessments
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
 from readiness.reports.service import cached_pdf, report_cache_key, report_data, store_pdf
+from readiness.web.i18n import use_locale
 
 if TYPE_CHECKING:
     from readiness.app import ReadinessState
@@ -125,7 +125,7 @@ def build_zip(
     PDFs come from the cache or are rendered on ``state.bulk_pool``. Failures are written
     in the job's language (the coordinator's, when it was started).
     """
-    with force_locale(job.locale):
+    with use_locale(job.locale):
         return _write_zip(job, state, out_dir, progress)
 
 
@@ -181,7 +181,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             job = db.session.get(ReportJob, job_id)
             job.status = "failed"
-            with force_locale(job.locale):
+            with use_locale(job.locale):
                 stopped = _("the job stopped: %(reason)s", reason=exc)
             job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
 
 
@@ -29,9 +30,14 @@ LOCALES: dict[str, LocaleInfo] = {
     info.code: info
     for info in (
         LocaleInfo("ja", "日本語", complete=True, reviewed=False),
+        LocaleInfo("ja_easy", "やさしい日本語", complete=False, reviewed=False),
         LocaleInfo("en", "English", complete=True, reviewed=True),
         LocaleInfo("vi", "Tiếng Việt", complete=True, reviewed=False),
         LocaleInfo("id", "Bahasa Indonesia", complete=True, reviewed=False),
+        LocaleInfo("fil", "Filipino", complete=False, reviewed=False),
+        LocaleInfo("my", "မြန်မာ", complete=False, reviewed=False),
+        LocaleInfo("ne", "नेपाली", complete=False, reviewed=False),
+        LocaleInfo("km", "ខ្មែរ", complete=False, reviewed=False),
     )
 }
 COMPLETE_LOCALES: tuple[str, ...] = tuple(code for code, info in LOCALES.items() if info.complete)
@@ -47,5 +53,24 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
 
 @lru_cache(maxsize=32)
 def translations(locale: str) -> NullTranslations:
-    """The UI catalogue of ``locale``, read with Babel (no Flask); English needs none."""
-    return Translations.load(str(TRANSLATIONS), [locale])
+    """The UI catalogue of ``locale``, read with Babel (no Flask); English needs none.
+
+    A variant such as easy Japanese (``ja_easy``) falls back to its base language's
+    catalogue for messages it does not have.
+    """
+    found = Translations.load(str(TRANSLATIONS), [locale])
+    base = locale.split("_")[0]
+    own = any(Path(name).parts[-3] == locale for name in getattr(found, "files", []))
+    if base != locale and own and isinstance(found, Translations):
+        found.add_fallback(translations(base))
+    return found
+
+
+@lru_cache(maxsize=32)
+def babel_code(locale: str) -> str:
+    """The locale Babel formats dates and numbers in: itself, or its base language."""
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        return locale.split("_")[0]
+    return locale

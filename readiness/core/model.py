@@ -8,6 +8,7 @@ and numeric consistency are checked in :mod:`readiness.core.checks`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -43,8 +44,20 @@ def _needs_default_locale(value: dict[str, str]) -> dict[str, str]:
 LocalizedText = Annotated[dict[LocaleCode, NonEmptyText], AfterValidator(_needs_default_locale)]
 
 
+#: Furigana in a text: ``{漢字|かんじ}`` shows 漢字 with かんじ above it where ruby is
+#: supported (questionnaire pages), with the reading in brackets in the PDF, and plain
+#: 漢字 elsewhere.
+RUBY = re.compile(r"\{([^{}|]+)\|([^{}|]+)\}")
+
+
 def localize(text: dict[str, str] | None, locale: str) -> str:
-    """Pick ``locale``'s text, else the fallback locales, else any text."""
+    """``locale``'s text (with fallback) as plain text: furigana marks are dropped."""
+    source = localize_source(text, locale)
+    return RUBY.sub(r"\1", source) if "{" in source else source
+
+
+def localize_source(text: dict[str, str] | None, locale: str) -> str:
+    """Pick ``locale``'s text, else the fallback locales, else any text (marks kept)."""
     if not text:
         return ""
     if locale in text:

@@ -12,9 +12,10 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup, escape
 
-from readiness.core.locales import N_, translations
-from readiness.core.model import localize
+from readiness.core.locales import N_, babel_code, translations
+from readiness.core.model import RUBY, localize_source
 from readiness.core.money import ExchangeRates, currency_of
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
@@ -100,14 +101,14 @@ def say(locale: str, key: str, **values: Any) -> str:
 def format_yen(value: float | None, locale: str) -> str:
     if value is None:
         return "—"
-    return format_currency(round(value), "JPY", locale=locale)
+    return format_currency(round(value), "JPY", locale=babel_code(locale))
 
 
 def format_date(iso: str | None, locale: str) -> str:
     """A date as people write it in ``locale`` (medium length: 2027年6月30日, 30 thg 6, 2027)."""
     if not iso:
         return "—"
-    return babel_format_date(dt.date.fromisoformat(iso), format="medium", locale=locale)
+    return babel_format_date(dt.date.fromisoformat(iso), format="medium", locale=babel_code(locale))
 
 
 #: The fonts of SVG charts (a presentation attribute: the same on pages and in the PDF).
@@ -129,7 +130,9 @@ def format_home(
     amount = rates.convert(yen, currency)
     if amount is None or currency is None:
         return ""
-    return "≈ " + format_currency(round(amount), currency, locale=locale, format_type="standard")
+    return "≈ " + format_currency(
+        round(amount), currency, locale=babel_code(locale), format_type="standard"
+    )
 
 
 def rate_note(country: str | None, rates: ExchangeRates | None, locale: str) -> str:
@@ -138,11 +141,23 @@ def rate_note(country: str | None, rates: ExchangeRates | None, locale: str) -> 
     if rates is None or currency not in rates.per_yen:
         return ""
     return label("rate_note", locale) % {
-        "rate": format_decimal(rates.per_yen[currency], locale=locale),
+        "rate": format_decimal(rates.per_yen[currency], locale=babel_code(locale)),
         "currency": currency,
         "date": format_date(rates.as_of, locale),
         "source": rates.source,
     }
+
+
+def ruby_markup(text: str) -> Markup:
+    """Escaped text with its furigana marks as HTML ruby (for web pages)."""
+    return Markup(  # noqa: S704 - the text is escaped first; only our own tags are added
+        RUBY.sub(r"<ruby>\1<rp>（</rp><rt>\2</rt><rp>）</rp></ruby>", str(escape(text)))
+    )
+
+
+def ruby_inline(text: str) -> str:
+    """Furigana marks written out with the reading in full-width brackets (for the PDF)."""
+    return RUBY.sub(r"\1（\2）", text)
 
 
 def template_helpers(
@@ -153,8 +168,9 @@ def template_helpers(
         "home": partial(format_home, rates=rates, locale=locale),
         "rate_note": partial(rate_note, rates=rates, locale=locale),
         "band_fills": BAND_FILLS,
+        "html_lang": babel_code(locale).replace("_", "-"),
         "chart_fonts": CHART_FONTS,
-        "t": partial(_localize, locale=locale),
+        "t": partial(_localize_inline, locale=locale),
         "h": partial(heading, locale=locale, bilingual=bilingual),
         "say": partial(say, locale),
         "yen": partial(format_yen, locale=locale),
@@ -162,5 +178,5 @@ def template_helpers(
     }
 
 
-def _localize(text: dict[str, str] | None, locale: str) -> str:
-    return localize(text, locale)
+def _localize_inline(text: dict[str, str] | None, locale: str) -> str:
+    return ruby_inline(localize_source(text, locale))

@@ -10,14 +10,19 @@ UI strings are gettext messages (Flask-Babel) with catalogues in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, current_app, g, has_request_context, request
-from flask_babel import gettext, refresh
+from babel.support import NullTranslations
+from flask import Response, current_app, g, has_app_context, has_request_context, request
+from flask_babel import Domain, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from readiness.core.locales import LOCALES as LOCALE_INFO
+from readiness.core.locales import babel_code, translations
 from readiness.core.model import (
     ChoiceQuestion,
     LikertQuestion,
@@ -25,10 +30,11 @@ from readiness.core.model import (
     Question,
     YesNoQuestion,
     localize,
+    localize_source,
 )
 from readiness.extensions import db
 from readiness.models import IN_PROGRESS, INTERN, NOT_STARTED, REASSESSED, SUBMITTED, User
-from readiness.reports.formatting import template_helpers
+from readiness.reports.formatting import ruby_markup, template_helpers
 
 #: Locales the product speaks, with their names in that locale (menu order).
 LOCALES: dict[str, str] = {code: info.name for code, info in LOCALE_INFO.items()}
@@ -44,11 +50,16 @@ STATUS_LABELS = {
 
 
 def select_locale() -> str:
-    """The locale for the current request (cached on ``g``); Japanese outside requests."""
-    if not has_request_context():
+    """The locale for the current request (cached on ``g``); Japanese outside requests.
+
+    Background work sets ``g.locale`` with :func:`use_locale` to write in a chosen language.
+    """
+    if not has_app_context():
         return DEFAULT_LOCALE
     if "locale" in g:
         return str(g.locale)
+    if not has_request_context():
+        return DEFAULT_LOCALE
     locale = None
     signed_in = current_user.is_authenticated
     if signed_in and current_user.locale in LOCALES:
@@ -59,6 +70,33 @@ def select_locale() -> str:
         locale = request.accept_languages.best_match(list(LOCALES))
     g.locale = locale or DEFAULT_LOCALE
     return str(g.locale)
+
+
+def babel_locale() -> str:
+    """What Flask-Babel and WTForms format with: the locale, or its base language."""
+    return babel_code(select_locale())
+
+
+class CatalogueDomain(Domain):
+    """Messages from :func:`readiness.core.locales.translations`, in the selected locale."""
+
+    def get_translations(self) -> NullTranslations:
+        return translations(select_locale()) if has_app_context() else NullTranslations()
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Write in ``locale`` inside the block (background jobs, which have no request)."""
+    previous = g.pop("locale", None)
+    g.locale = locale
+    refresh()
+    try:
+        yield
+    finally:
+        g.pop("locale", None)
+        if previous is not None:
+            g.locale = previous
+        refresh()
 
 
 def choose_locale(locale: str) -> None:
@@ -90,6 +128,11 @@ def remember_locale(response: Response, locale: str) -> Response:
 def translate(text: dict[str, str] | None) -> str:
     """Text from the YAML in the current locale, with fallback (a Jinja global: ``t``)."""
     return localize(text, select_locale())
+
+
+def ruby(text: dict[str, str] | None) -> Markup:
+    """Text from the YAML in the current locale with furigana as ruby (a Jinja global)."""
+    return ruby_markup(localize_source(text, select_locale()))
 
 
 def display_answer(question: Question | None, value: Any) -> str:
