@@ -70,7 +70,6 @@ def translations(locale: str) -> NullTranslations:
 def babel_code(locale: str) -> str:
     """The locale Babel formats dates and numbers in: itself, or its base language."""
     try:
-        Locale.parse(locale)
+        return str(Locale.parse(locale))  # "ja_easy" parses as Japanese
     except (UnknownLocaleError, ValueError):
         return locale.split("_")[0]
-    return locale

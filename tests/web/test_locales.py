@@ -16,12 +16,18 @@ from werkzeug.datastructures import MultiDict
 
 from readiness import create_app
 from readiness.config import ConfigError
-from readiness.core.locales import COMPLETE_LOCALES
+from readiness.core.locales import COMPLETE_LOCALES, LOCALES, babel_code, translations
 from readiness.core.model import localize
 from readiness.core.scoring import Scorer
 from readiness.extensions import db
 from readiness.models import Assessment, User
-from readiness.reports.formatting import format_date, format_yen, heading
+from readiness.reports.formatting import (
+    format_date,
+    format_yen,
+    heading,
+    ruby_inline,
+    ruby_markup,
+)
 
 from ..conftest import (
     EnglishBrowserClient,
@@ -227,3 +233,41 @@ def test_a_wrong_rates_file_stops_the_app_with_its_line(tmp_path: Path) -> None:
         create_app({"SECRET_KEY": "k" * 32, "CURRENCY_RATES_FILE": str(rates)})
     with pytest.raises(ConfigError, match="no such file"):
         create_app({"SECRET_KEY": "k" * 32, "CURRENCY_RATES_FILE": str(tmp_path / "none")})
+
+
+@pytest.mark.parametrize("locale", [c for c in LOCALES if c not in COMPLETE_LOCALES])
+def test_the_other_locales_show_the_questionnaire_in_their_language(
+    client: FlaskClient, definition, locale: str
+) -> None:
+    intern = signed_up(client, definition, locale)
+    assessment_id = intern.start()
+    first = definition.questionnaire.pages[0]
+    page = client.get(intern.page_url(assessment_id, first.id)).text
+    assert f'<html lang="{babel_code(locale).replace("_", "-")}">' in page
+    label = first.questions[0].label
+    assert locale in label  # translated in the YAML, not a fallback
+    assert localize(label, locale) in RUBY_TAGS.sub("", page).replace("（", "").replace("）", "")
+    assert translations(locale).gettext("Next") != "Next" or locale == "en"
+
+
+RUBY_TAGS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>|</?ruby>")
+
+
+def test_easy_japanese_shows_furigana_and_falls_back_to_japanese(
+    client: FlaskClient, definition, app: Flask
+) -> None:
+    intern = signed_up(client, definition, "ja_easy")
+    assessment_id = intern.start()
+    page = client.get(intern.page_url(assessment_id, "profile")).text
+    assert '<html lang="ja">' in page
+    assert "<ruby>国<rp>（</rp><rt>くに</rt><rp>）</rp></ruby>" in page
+    assert "{国|くに}" not in page  # marks never show as such
+    assert "つぎへ" in page  # the easy-Japanese catalogue
+    with app.test_request_context():
+        assert translations("ja_easy").gettext("Coordinators") == "担当者"  # from ja
+
+
+def test_furigana_marks_are_escaped_and_written_out_for_the_pdf() -> None:
+    assert str(ruby_markup("{<b>|x}")) == "<ruby>&lt;b&gt;<rp>（</rp><rt>x</rt><rp>）</rp></ruby>"
+    assert ruby_inline("{帰国|きこく}する") == "帰国（きこく）する"
+    assert localize({"en": "x", "ja_easy": "{帰国|きこく}する"}, "ja_easy") == "帰国する"
