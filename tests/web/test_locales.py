@@ -61,14 +61,20 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
 
 
+def first_page(client: FlaskClient, definition, locale: str) -> tuple[InternBrowser, int, str]:
+    """A new intern in ``locale`` starts: the browser, the assessment id, the first page."""
+    intern = signed_up(client, definition, locale)
+    assessment_id = intern.start()
+    url = intern.page_url(assessment_id, definition.questionnaire.pages[0].id)
+    return intern, assessment_id, client.get(url).text
+
+
 @pytest.mark.parametrize("locale", COMPLETE_LOCALES)
 def test_an_intern_does_everything_in_their_language(
     client: FlaskClient, definition, full_answers: dict[str, Any], app: Flask, locale: str
 ) -> None:
-    intern = signed_up(client, definition, locale)
-    assessment_id = intern.start()
+    intern, assessment_id, page = first_page(client, definition, locale)
     first = definition.questionnaire.pages[0]
-    page = client.get(intern.page_url(assessment_id, first.id)).text
     assert f'<html lang="{locale}">' in page
     assert localize(first.title, locale) in page
     assert localize(first.questions[0].label, locale) in page
@@ -239,10 +245,8 @@ def test_a_wrong_rates_file_stops_the_app_with_its_line(tmp_path: Path) -> None:
 def test_the_other_locales_show_the_questionnaire_in_their_language(
     client: FlaskClient, definition, locale: str
 ) -> None:
-    intern = signed_up(client, definition, locale)
-    assessment_id = intern.start()
+    _intern, _assessment_id, page = first_page(client, definition, locale)
     first = definition.questionnaire.pages[0]
-    page = client.get(intern.page_url(assessment_id, first.id)).text
     assert f'<html lang="{babel_code(locale).replace("_", "-")}">' in page
     label = first.questions[0].label
     assert locale in label  # translated in the YAML, not a fallback
