@@ -64,6 +64,24 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: Every required account or admin field says so in the page's language.
+REQUIRED = InputRequired(message=_l("Please fill this in."))
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("Please keep this under %(max)d characters."))
+
+
+class LocalDateField(DateField):
+    """A date field whose "not a date" message is in the page's language."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_("Enter a date like 2027-06-30.")) from exc
+
+
 class NumberAnswerField(StringField):
     """A number typed on a phone: accepts full-width digits, spaces and thousands commas."""
 
@@ -203,12 +221,12 @@ def _number_field(question: NumberQuestion, label: str, locale: str) -> Field:
     return NumberAnswerField(
         label,
         integer=question.integer,
-        validators=[Length(max=40), _within(question.min, question.max, unit)],
+        validators=[_at_most(40), _within(question.min, question.max, unit)],
     )
 
 
 def _date_field(question: DateQuestion, label: str, _locale: str) -> Field:
-    return DateField(label, format="%Y-%m-%d", validators=[_date_when(question.when)])
+    return LocalDateField(label, format="%Y-%m-%d", validators=[_date_when(question.when)])
 
 
 def _text_field(question: TextQuestion, label: str, _locale: str) -> Field:
@@ -298,12 +316,12 @@ PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up
 class NewAccountForm(FlaskForm):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
-    username = StringField(_l("User name"), validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), PASSWORD_RULE])
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
     confirm = PasswordField(
         _l("Password again"),
         validators=[
-            InputRequired(),
+            REQUIRED,
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
@@ -318,8 +336,8 @@ class SignUpForm(NewAccountForm):
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[InputRequired(), Length(max=40)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)])
+    username = StringField(_l("User name"), validators=[REQUIRED, _at_most(40)])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, _at_most(128)])
 
 
 class ActionForm(FlaskForm):
@@ -340,11 +358,11 @@ def _choices_of(
 class InvitationForm(FlaskForm):
     """One invitation: everything optional, the intern can fill it in later."""
 
-    display_name = StringField(_l("Name"), validators=[Length(max=100)])
+    display_name = StringField(_l("Name"), validators=[_at_most(100)])
     home_country = SelectField(_l("Home country"), default="")
     field = SelectField(_l("Field"), default="")
     programme = SelectField(_l("Status"), default="")
-    planned_return = DateField(
+    planned_return = LocalDateField(
         _l("Planned return"), format="%Y-%m-%d", validators=[OptionalValue()]
     )
 
@@ -374,13 +392,13 @@ class JoinForm(NewAccountForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Organisation name"), validators=[REQUIRED, _at_most(200)])
 
 
 class CoordinatorForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    username = StringField(_l("User name"), validators=[InputRequired(), USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), PASSWORD_RULE])
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
 
 
 class RosterForm(FlaskForm):

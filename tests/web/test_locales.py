@@ -275,3 +275,14 @@ def test_furigana_marks_are_escaped_and_written_out_for_the_pdf() -> None:
     assert str(ruby_markup("{<b>|x}")) == "<ruby>&lt;b&gt;<rp>（</rp><rt>x</rt><rp>）</rp></ruby>"
     assert ruby_inline("{帰国|きこく}する") == "帰国（きこく）する"
     assert localize({"en": "x", "ja_easy": "{帰国|きこく}する"}, "ja_easy") == "帰国する"
+
+
+def test_form_errors_are_in_the_visitors_language(client: FlaskClient) -> None:
+    page = client.get("/auth/signin", headers={"Accept-Language": "vi"}).text
+    response = client.post(
+        "/auth/signin",
+        headers={"Accept-Language": "vi"},
+        data={"csrf_token": csrf_token(page), "username": "", "password": ""},
+    )
+    assert "Hãy điền mục này." in response.text
+    assert "This field is required" not in response.text
