@@ -104,11 +104,15 @@ def format_yen(value: float | None, locale: str) -> str:
     return format_currency(round(value), "JPY", locale=babel_code(locale))
 
 
-def format_date(iso: str | None, locale: str) -> str:
-    """A date as people write it in ``locale`` (medium length: 2027年6月30日, 30 thg 6, 2027)."""
-    if not iso:
+def format_date(value: str | dt.date | None, locale: str) -> str:
+    """A date (ISO text, date or datetime) as people write it in ``locale``, medium length."""
+    if not value:
         return "—"
-    return babel_format_date(dt.date.fromisoformat(iso), format="medium", locale=babel_code(locale))
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return babel_format_date(value, format="medium", locale=babel_code(locale))
 
 
 #: The fonts of SVG charts (a presentation attribute: the same on pages and in the PDF).

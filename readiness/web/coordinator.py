@@ -38,6 +38,7 @@ from readiness.extensions import db
 from readiness.jobs import create_job
 from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
+from readiness.reports.formatting import format_date
 from readiness.reports.service import plan_for
 from readiness.roster import MAX_BYTES, parse_roster
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
@@ -134,7 +135,7 @@ def table_rows(
                 statuses.get(person.assessment_status, person.assessment_status),
                 None if overall is None else _cell(overall, person.overall_change),
                 cells,
-                back.isoformat() if back else "",
+                format_date(back, locale) if back else "",
                 months_until(back.isoformat(), today) if back else None,
             )
         )
