@@ -93,26 +93,33 @@ def counting_server() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
+FONT_STYLES = {"Bold", "Italic", "Light", "Medium", "Regular", "Oblique", "SemiBold", "Black"}
+
+
 def embedded_font_files(pdf: bytes) -> dict[str, tuple[str, int]]:
     """The system font file (path, index in a collection) of each font embedded in the PDF.
 
-    WeasyPrint names an embedded font after its family with dashes ("Noto-Sans-Myanmar");
-    fontconfig finds the full font that the subset was cut from.
+    WeasyPrint names an embedded font after its family and style with dashes
+    ("Noto-Sans-Myanmar", "Noto-Sans-Bold"); fontconfig finds the full font that the
+    subset was cut from.
     """
     fc_match = shutil.which("fc-match")
     assert fc_match, "fc-match missing: scripts/check-system.sh installs fontconfig"
     files = {}
     for name in pdf_fonts(pdf):
-        family = name.replace("-", " ")
+        words = name.split("-")
+        styles = [w for w in words if w in FONT_STYLES]
+        family = " ".join(w for w in words if w not in FONT_STYLES)
+        pattern = f"{family}:style={' '.join(styles)}" if styles else family
         found = subprocess.run(
-            [fc_match, "-f", "%{family}|%{file}|%{index}", family],
+            [fc_match, "-f", "%{family}|%{file}|%{index}", pattern],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         families, path, index = found.split("|")
         assert family in families.split(","), f"fontconfig has no font '{family}' ({families})"
-        files[family] = (path, int(index))
+        files[name] = (path, int(index))
     return files
 
 

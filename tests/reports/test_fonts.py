@@ -68,3 +68,31 @@ def test_scripts_of_the_next_locales_have_fonts(locale: str, sample: str) -> Non
     """Burmese, Khmer and Nepali print too, ahead of their translations."""
     pdf = render(sample, locale)
     assert uncovered_characters(pdf, sample) == set()
+
+
+@pytest.mark.parametrize(
+    ("locale", "run"),
+    [("my", "စီးပွားရေးစတင်ရန်အသင့်ဖြစ်ပါသလား"), ("km", "ចាប់ផ្តើមអាជីវកម្មនៅស្រុកកំណើត")],
+)
+def test_scripts_without_spaces_wrap_inside_the_page(locale: str, run: str) -> None:
+    """A long run of Burmese or Khmer with no space breaks into lines that fit the page."""
+    html = (
+        f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="report.css"></head><body><p>{run * 12}</p></body></html>'
+    )
+    document = weasyprint.HTML(
+        string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticFileFetcher(STATIC)
+    ).render()
+    page = document.pages[0]._page_box
+    right_edge = page.content_box_x() + page.width
+    lines = [box for box in boxes(page) if type(box).__name__ == "LineBox"]
+    assert len(lines) > 1
+    assert max(line.position_x + line.width for line in lines) <= right_edge + 0.5
+
+
+def boxes(box: object) -> list[object]:
+    """A layout box and everything inside it."""
+    found = [box]
+    for child in getattr(box, "children", None) or []:
+        found += boxes(child)
+    return found

@@ -36,7 +36,7 @@ from ..conftest import (
     hidden_value,
     stored_answers,
 )
-from ..reports.conftest import pdf_text
+from ..reports.conftest import pdf_text, uncovered_characters
 from .test_coordinator import invite, join, make_user, signed_in
 
 
@@ -93,7 +93,9 @@ def test_an_intern_does_everything_in_their_language(
     band = next(b for b in definition.rules.bands if b.id == card["overall_band"])
     assert localize(band.label, locale) in result
 
-    text = plain(pdf_text(client.get(f"/assessments/{assessment_id}/plan.pdf").data))
+    pdf = client.get(f"/assessments/{assessment_id}/plan.pdf").data
+    text = plain(pdf_text(pdf))
+    assert uncovered_characters(pdf, text) == set()  # no missing-glyph boxes
     assert plain(heading("plan", locale)) in text
     assert plain(localize(definition.rules.dimensions[0].label, locale)) in text
     if locale != "ja":
