@@ -26,7 +26,7 @@ from readiness.core.locales import TRANSLATIONS
 from readiness.core.money import ExchangeRates
 from readiness.core.scoring import Scorer, months_until
 from readiness.dashboard import CohortCache
-from readiness.extensions import babel, csrf, db, login_manager
+from readiness.extensions import babel, csrf, db, login_manager, migrate
 from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
@@ -43,6 +43,9 @@ from readiness.web.i18n import (
     select_locale,
     translate,
 )
+
+#: Alembic migration scripts (``flask --app readiness db upgrade`` applies them).
+MIGRATIONS = PROJECT_ROOT / "readiness" / "migrations"
 
 
 class ReadinessState:
@@ -116,6 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+import flask_migrate as migrations
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
@@ -27,17 +28,33 @@ from readiness.web.forms import USERNAME_PATTERN
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the database tables that do not exist yet; refuse a database from an older version."""
-    db.create_all()
-    missing = missing_columns()
-    if missing:
-        raise click.ClickException(
-            "the database was made by an older version of readiness (missing columns: "
-            f"{', '.join(missing)}). For the embedded SQLite database, delete "
-            "instance/readiness.db (make run loads the demo data again); migrations come with "
-            "the production issue."
-        )
+    """Bring the database to the newest schema (the migrations), adopting older databases."""
+    upgrade_database()
     click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+#: The revision whose schema databases made before migrations have (by ``create_all``).
+FIRST_REVISION = "0001"
+
+
+def upgrade_database() -> None:
+    """Apply every migration; a database made before migrations is stamped first.
+
+    Such a database is adopted only when it has every table and column of the first
+    revision; otherwise it is refused with what is missing, and nothing is changed.
+    """
+    tables = set(inspect(db.engine).get_table_names())
+    if "alembic_version" not in tables and tables & set(db.metadata.tables):
+        missing = missing_columns() + sorted(set(db.metadata.tables) - tables)
+        if missing:
+            raise click.ClickException(
+                "the database was made by an older version of readiness that had no "
+                f"migrations, and lacks: {', '.join(missing)}. Back it up and start a new "
+                "one (for the embedded SQLite database: delete instance/readiness.db; "
+                "make run loads the demo data again)."
+            )
+        migrations.stamp(revision=FIRST_REVISION)
+    migrations.upgrade()
 
 
 def missing_columns() -> list[str]:
@@ -56,7 +73,7 @@ def missing_columns() -> list[str]:
 @with_appcontext
 def demo_command() -> None:
     """Load demo interns (idempotent) and print their accounts."""
-    db.create_all()
+    upgrade_database()
     accounts = load_demo_data()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, what in accounts:

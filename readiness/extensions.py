@@ -6,6 +6,7 @@ from functools import cached_property
 
 from flask_babel import Babel, Domain
 from flask_login import LoginManager
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -31,3 +32,5 @@ class ReadinessBabel(Babel):
 
 
 babel = ReadinessBabel()
+#: Alembic migrations in readiness/migrations (render_as_batch: SQLite alters tables by copy).
+migrate = Migrate(render_as_batch=True)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from readiness import create_app
@@ -66,7 +66,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        empty_database()
         db.engine.dispose()
 
 
@@ -80,6 +80,13 @@ class EnglishBrowserClient(FlaskClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def empty_database() -> None:
+    """Drop every table, the migrations' version table included (PostgreSQL runs share one)."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture

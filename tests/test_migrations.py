@@ -1,0 +1,88 @@
+"""Migrations: they build exactly the models' schema, go back down, and adopt old databases."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from readiness import create_app
+from readiness.config import normalise_database_url
+from readiness.extensions import db
+from readiness.models import Organisation, User
+
+from .conftest import empty_database
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on an empty database (no create_all)."""
+    database = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.db'}"
+    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "m" * 32, "SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        empty_database()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_database()
+        db.engine.dispose()
+
+
+def tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def version() -> str | None:
+    with db.engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_migrations_build_the_models_schema_and_take_it_down_again(empty_app: Flask) -> None:
+    with empty_app.app_context():
+        upgrade()
+        assert set(db.metadata.tables) <= tables()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == []  # a model changed without a migration fails here
+        downgrade(revision="base")
+        assert tables() <= {"alembic_version"}
+
+
+def test_init_db_migrates_an_empty_database(empty_app: Flask) -> None:
+    result = empty_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        assert version() == "0001"
+        assert set(db.metadata.tables) <= tables()
+
+
+def test_init_db_adopts_a_database_made_before_migrations(empty_app: Flask) -> None:
+    with empty_app.app_context():
+        db.create_all()
+        db.session.add(Organisation(name="Kept"))
+        db.session.commit()
+    result = empty_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        assert version() == "0001"
+        assert db.session.scalar(db.select(Organisation.name)) == "Kept"
+
+
+def test_init_db_refuses_an_old_database_it_cannot_adopt(empty_app: Flask) -> None:
+    with empty_app.app_context():
+        db.metadata.create_all(db.engine, tables=[Organisation.__table__, User.__table__])
+    result = empty_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert "older version of readiness" in result.output
+    assert "assessment" in result.output  # says what is missing
+    with empty_app.app_context():
+        assert "alembic_version" not in tables()  # nothing was changed
