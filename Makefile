@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean worker translations
+.PHONY: run test setup system lint bench check schema clean worker translations serve
 
 run: setup
 	$(FLASK) check
@@ -34,6 +34,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	$(BIN)/python scripts/check_weasyprint.py
 	@touch $(STAMP)
+
+# Production mode: migrate, then gunicorn (set READINESS_SECRET_KEY and DATABASE_URL first;
+# docs/deploy.md). READINESS_BIND (127.0.0.1:8000) and READINESS_WORKERS override the defaults.
+serve: setup
+	@test -n "$$READINESS_SECRET_KEY" || { echo "Set READINESS_SECRET_KEY (32+ random characters) for production." >&2; exit 1; }
+	READINESS_ENV=production $(FLASK) init-db
+	READINESS_ENV=production $(BIN)/gunicorn -c python:readiness.gunicorn_conf readiness.wsgi:app
 
 # A background worker for bulk reports when REDIS_URL is set (run as many as you like).
 worker: setup

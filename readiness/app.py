@@ -43,6 +43,7 @@ from readiness.web.i18n import (
     select_locale,
     translate,
 )
+from readiness.web.logs import configure_logging
 
 #: Alembic migration scripts (``flask --app readiness db upgrade`` applies them).
 MIGRATIONS = PROJECT_ROOT / "readiness" / "migrations"
@@ -112,6 +113,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["readiness"] = ReadinessState(definitions, app.config)
     app.extensions["readiness"].rates = load_currency_rates(app.config, instance)
     app.extensions["readiness_jobs"] = make_queue(app)
+    configure_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,18 +52,37 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE": "readiness",
         #: How long the dashboard's cohort charts are reused per organisation (0: never).
         "COHORT_CACHE_SECONDS": 30.0,
+        #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_HOPS": 0,
+        #: "json" or "text" (unset: json in production); one line per request when on.
+        "LOG_FORMAT": None,
+        "LOG_LEVEL": "INFO",
+        "LOG_REQUESTS": False,
         #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
         #: instance folder's currency-rates.yaml when there is one, else yen only.
         "CURRENCY_RATES_FILE": None,
     }
 
 
-_ENV_CASTS: dict[str, type] = {
+def _flag(value: str) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off."""
+    words = {"1": True, "true": True, "yes": True, "on": True}
+    words |= {"0": False, "false": False, "no": False, "off": False}
+    if value.strip().lower() not in words:
+        raise ValueError(value)
+    return words[value.strip().lower()]
+
+
+_flag.__name__ = "on/off value (1, true, yes, on, 0, false, no, off)"
+
+_ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "MAX_CONTENT_LENGTH": int,
     "MAX_FORM_PARTS": int,
     "PDF_TIMEOUT": float,
     "PDF_MEMORY_MB": int,
     "COHORT_CACHE_SECONDS": float,
+    "PROXY_HOPS": int,
+    "LOG_REQUESTS": _flag,
 }
 
 

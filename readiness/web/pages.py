@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.extensions import db
 from readiness.web.auth import home_for
@@ -24,8 +28,41 @@ def index() -> Response | str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    """Process alive (no database call: the production issue adds /readyz for that)."""
+    """Process alive: no database or Redis call (a load balancer's liveness check)."""
     return {"status": "ok"}, 200
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, str], int]:
+    """Ready to serve: the database answers and, when configured, Redis does too.
+
+    503 names what failed (not why: error details go to the log, not to the caller).
+    """
+    checks = {"database": _database_ready(), "redis": _redis_ready()}
+    ready = all(state in ("ok", "not configured") for state in checks.values())
+    return {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+
+
+def _database_ready() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("readyz: the database does not answer")
+        db.session.rollback()
+        return "failing"
+    return "ok"
+
+
+def _redis_ready() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "not configured"
+    try:
+        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except RedisError:
+        current_app.logger.exception("readyz: Redis does not answer")
+        return "failing"
+    return "ok"
 
 
 @bp.post("/language")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,8 +34,15 @@ def add_security_headers(response: Response) -> Response:
             headers[name] = value
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
+    if request.is_secure and current_app.config.get("READINESS_ENV") == "production":
+        # HTTPS as seen through ProxyFix (READINESS_PROXY_HOPS) when behind a proxy.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 
 def register(app: Flask) -> None:
     app.after_request(add_security_headers)
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Trust X-Forwarded-For/-Proto/-Host from this many proxies in front of the app only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
