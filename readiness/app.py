@@ -26,7 +26,7 @@ from readiness.core.locales import TRANSLATIONS
 from readiness.core.money import ExchangeRates
 from readiness.core.scoring import Scorer, months_until
 from readiness.dashboard import CohortCache
-from readiness.extensions import babel, csrf, db, login_manager, migrate
+from readiness.extensions import babel, csrf, db, limiter, login_manager, migrate
 from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
@@ -122,6 +122,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

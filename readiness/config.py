@@ -58,6 +58,14 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "LOG_FORMAT": None,
         "LOG_LEVEL": "INFO",
         "LOG_REQUESTS": False,
+        #: Rate limits (Flask-Limiter syntax). Sign-in counts per address and user name.
+        "SIGNIN_LIMIT": "10 per minute",
+        "SIGNUP_LIMIT": "30 per hour",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        #: Keep signing people in from memory if Redis stops answering.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
         #: instance folder's currency-rates.yaml when there is one, else yen only.
         "CURRENCY_RATES_FILE": None,
@@ -83,6 +91,7 @@ _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "COHORT_CACHE_SECONDS": float,
     "PROXY_HOPS": int,
     "LOG_REQUESTS": _flag,
+    "RATELIMIT_ENABLED": _flag,
 }
 
 

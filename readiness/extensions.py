@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from flask_babel import Babel, Domain
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,5 +34,7 @@ class ReadinessBabel(Babel):
 
 
 babel = ReadinessBabel()
+#: Rate limits (sign-in, sign-up, joining): in Redis when REDIS_URL is set, else in memory.
+limiter = Limiter(key_func=get_remote_address)
 #: Alembic migrations in readiness/migrations (render_as_batch: SQLite alters tables by copy).
 migrate = Migrate(render_as_batch=True)

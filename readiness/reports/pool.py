@@ -118,12 +118,32 @@ class RenderPool:
         return int(self._get_pool().apply(worker_memory_limit))
 
     def close(self) -> None:
-        """Stop the worker (a new one starts on the next render)."""
+        """Stop the worker (a new one starts on the next render), waiting a bounded time.
+
+        ``Pool.terminate`` can block forever when a worker dies at the wrong moment (for
+        example while it is still starting); the caller must never hang with it, so the
+        pool is stopped on a helper thread and its processes are killed if that stalls.
+        """
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if pool is None:
+            return
+        stopper = threading.Thread(target=_stop, args=(pool,), name="pdf-pool-stop", daemon=True)
+        stopper.start()
+        stopper.join(CLOSE_WAIT)
+        if stopper.is_alive():
+            LOGGER.error("the PDF worker pool did not stop in %s s: killing it", CLOSE_WAIT)
+            for worker in getattr(pool, "_pool", []):  # the pool's worker processes
+                worker.kill()
+
+
+#: Seconds to wait for a pool to stop before its processes are killed.
+CLOSE_WAIT = 10.0
+
+
+def _stop(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 _SHARED: dict[tuple[str, str, float, int, int], RenderPool] = {}

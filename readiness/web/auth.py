@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from readiness.extensions import db, login_manager
+from readiness.extensions import db, limiter, login_manager
 from readiness.models import ADMIN, COORDINATOR, Organisation, User
 from readiness.operations import accept_invitation, open_invitation
 from readiness.web.errors import render_error
@@ -45,6 +56,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT"], methods=["POST"])
 def sign_up() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
@@ -73,7 +85,14 @@ def sign_up() -> Response | str:
     return render_template("auth/sign_up.html", form=form)
 
 
+def _signin_key() -> str:
+    """Attempts count per address and user name: one person's typos do not lock a dormitory."""
+    name = (request.form.get("username") or "").strip().lower()[:40]
+    return f"{get_remote_address()}|{name}"
+
+
 @bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"], key_func=_signin_key)
 def sign_in() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
@@ -98,6 +117,7 @@ def sign_out() -> Response:
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT"], methods=["POST"])
 def join(code: str) -> Response | str | tuple[str, int]:
     """An intern joins an organisation through an invitation link and sets a password."""
     invitation = open_invitation(code)

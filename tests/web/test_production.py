@@ -151,3 +151,21 @@ def wait_for_json(url: str, seconds: float) -> dict[str, Any]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_sign_in_is_rate_limited_per_address_and_user_name(client) -> None:
+    def attempt(username: str) -> Any:
+        page = client.get("/auth/signin").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return client.post(
+            "/auth/signin",
+            data={"csrf_token": token, "username": username, "password": "wrong-password"},
+        )
+
+    for _ in range(10):
+        assert attempt("guessed-user").status_code == 200  # the form again, with its error
+    locked = attempt("guessed-user")
+    assert locked.status_code == 429
+    assert "Too many attempts. Please wait a minute and try again." in locked.text
+    assert int(locked.headers["Retry-After"]) > 0
+    assert attempt("someone-else").status_code == 200  # a dormitory's other interns go on
