@@ -35,25 +35,32 @@ def init_db_command() -> None:
 
 #: The revision whose schema databases made before migrations have (by ``create_all``).
 FIRST_REVISION = "0001"
+#: Columns that migrations after the first one add ("table.column"): a database that lacks
+#: only these is a first-revision database. Keep in step with readiness/migrations/versions.
+ADDED_AFTER_FIRST = {"report_job.attempts"}
 
 
 def upgrade_database() -> None:
     """Apply every migration; a database made before migrations is stamped first.
 
     Such a database is adopted only when it has every table and column of the first
-    revision; otherwise it is refused with what is missing, and nothing is changed.
+    revision (or of the newest one: made by ``create_all`` from these models); otherwise
+    it is refused with what is missing, and nothing is changed.
     """
     tables = set(inspect(db.engine).get_table_names())
     if "alembic_version" not in tables and tables & set(db.metadata.tables):
         missing = missing_columns() + sorted(set(db.metadata.tables) - tables)
-        if missing:
+        if not missing:
+            migrations.stamp(revision="head")
+        elif not set(missing) <= ADDED_AFTER_FIRST:
             raise click.ClickException(
                 "the database was made by an older version of readiness that had no "
                 f"migrations, and lacks: {', '.join(missing)}. Back it up and start a new "
                 "one (for the embedded SQLite database: delete instance/readiness.db; "
                 "make run loads the demo data again)."
             )
-        migrations.stamp(revision=FIRST_REVISION)
+        else:
+            migrations.stamp(revision=FIRST_REVISION)
     migrations.upgrade()
 
 

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_babel import gettext as _
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from readiness.extensions import db
 from readiness.models import Assessment, ReportJob, User, utcnow
@@ -165,29 +168,63 @@ def _write_zip(
     return path
 
 
+#: A job starts at most this many times; temporary failures in between are retried.
+MAX_ATTEMPTS = 3
+#: Seconds to wait before each retry (RQ and the in-process queue alike).
+RETRY_DELAYS = (5.0, 30.0)
+#: Failures worth another try: the database or Redis was briefly unreachable.
+TRANSIENT = (OperationalError, RedisConnectionError)
+
+
+class TemporaryJobError(RuntimeError):
+    """The job hit a temporary failure and is marked ``retrying``; run it again later."""
+
+
 def run_job(app: Flask, job_id: int) -> None:
-    """Run one job inside an app context; any crash marks the job failed with the reason."""
+    """Run one job inside an app context.
+
+    A temporary failure (database or Redis unreachable) marks the job ``retrying`` and
+    raises :class:`TemporaryJobError` while attempts remain; any other crash, or the last
+    attempt, marks it failed with the reason.
+    """
     with app.app_context():
         job = db.session.get(ReportJob, job_id)
-        if job is None or job.status != "queued":
+        if job is None or job.status not in ("queued", "retrying"):
             return
         state = app.extensions["readiness"]
-        job.status = "running"
+        job.status, job.attempts, job.done_count, job.errors_json = (
+            "running",
+            job.attempts + 1,
+            0,
+            "[]",
+        )
         db.session.commit()
         try:
             path = build_zip(job, state, Path(app.config["JOBS_DIR"]))
+        except TRANSIENT as exc:
+            db.session.rollback()
+            job = db.session.get(ReportJob, job_id)
+            if job.attempts < MAX_ATTEMPTS:
+                LOGGER.warning("report job %s: temporary failure, will retry: %s", job_id, exc)
+                job.status = "retrying"
+                db.session.commit()
+                raise TemporaryJobError(str(exc)) from exc
+            _mark_failed(job, exc)
         except Exception as exc:
             LOGGER.exception("report job %s failed", job_id)
             db.session.rollback()
-            job = db.session.get(ReportJob, job_id)
-            job.status = "failed"
-            with use_locale(job.locale):
-                stopped = _("the job stopped: %(reason)s", reason=exc)
-            job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
+            _mark_failed(db.session.get(ReportJob, job_id), exc)
         else:
-            job.status, job.zip_path = "done", str(path)
-        job.finished_at = utcnow()
-        db.session.commit()
+            job.status, job.zip_path, job.finished_at = "done", str(path), utcnow()
+            db.session.commit()
+
+
+def _mark_failed(job: ReportJob, exc: Exception) -> None:
+    job.status, job.finished_at = "failed", utcnow()
+    with use_locale(job.locale):
+        stopped = _("the job stopped: %(reason)s", reason=exc)
+    job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
+    db.session.commit()
 
 
 class InProcessQueue:
@@ -198,7 +235,15 @@ class InProcessQueue:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-jobs")
 
     def enqueue(self, job_id: int) -> Any:
-        return self.executor.submit(run_job, self.app, job_id)
+        return self.executor.submit(self._run, job_id)
+
+    def _run(self, job_id: int) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                run_job(self.app, job_id)
+                return
+            except TemporaryJobError:
+                time.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
 
 
 class RedisQueue:
@@ -215,10 +260,13 @@ class RedisQueue:
         self.queue = Queue(name, connection=Redis.from_url(url))
 
     def enqueue(self, job_id: int) -> Any:
+        from rq import Retry
+
         return self.queue.enqueue(
             run_job_in_worker,
             job_id,
             job_timeout=3600,
+            retry=Retry(max=MAX_ATTEMPTS - 1, interval=list(RETRY_DELAYS)),
             description=f"readiness report job {job_id}",
         )
 

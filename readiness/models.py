@@ -246,8 +246,10 @@ class ReportJob(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    #: queued, running, done or failed
+    #: queued, running, retrying (after a temporary failure), done or failed
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    #: How many times the job has started (a temporary failure starts it again).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     user_ids_json: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10), default="ja")
     total: Mapped[int] = mapped_column(default=0)

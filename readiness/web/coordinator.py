@@ -35,7 +35,7 @@ from readiness.dashboard import (
 )
 from readiness.exports import csv_text, intern_table
 from readiness.extensions import db
-from readiness.jobs import create_job
+from readiness.jobs import MAX_ATTEMPTS, create_job
 from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
 from readiness.reports.formatting import format_date
@@ -288,7 +288,9 @@ def _own_job(job_id: int) -> ReportJob:
 @role_required(COORDINATOR)
 def report_job(job_id: int) -> str:
     """The job's progress; the page reloads itself every 2 seconds until it is finished."""
-    return render_template("coordinator/report_job.html", job=_own_job(job_id))
+    return render_template(
+        "coordinator/report_job.html", job=_own_job(job_id), max_attempts=MAX_ATTEMPTS
+    )
 
 
 @bp.get("/reports/<int:job_id>/download")

@@ -11,7 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
+from readiness import jobs
 from readiness.extensions import db
 from readiness.jobs import pdf_name, zip_entry_name
 from readiness.models import ReportJob, User
@@ -138,3 +140,47 @@ def test_zip_entry_names_are_safe_and_unique() -> None:
         "Same-Name-a-2.pdf",
         "Same-Name-a-3.pdf",
     ]
+
+
+def test_a_temporary_failure_is_retried_and_the_attempts_are_visible(
+    app: Flask, cohort: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_build_zip = jobs.build_zip
+    calls: list[int] = []
+
+    def flaky(job: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(job.id)
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, ConnectionError("database restarting"))
+        return real_build_zip(job, *args, **kwargs)
+
+    monkeypatch.setattr(jobs, "build_zip", flaky)
+    monkeypatch.setattr(jobs, "RETRY_DELAYS", (0.01, 0.01))
+    job = wait_for(app, start(cohort["coordinator"]))
+    assert (job.status, job.attempts, len(calls)) == ("done", 2, 2)
+    assert job.done_count == job.total  # the second attempt started the count again
+
+
+def test_a_failure_that_persists_stops_after_the_last_attempt(
+    app: Flask, cohort: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(*_args: Any, **_kwargs: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, ConnectionError("database down"))
+
+    monkeypatch.setattr(jobs, "build_zip", down)
+    monkeypatch.setattr(jobs, "RETRY_DELAYS", (0.01, 0.01))
+    job = wait_for(app, start(cohort["coordinator"]))
+    assert (job.status, job.attempts) == ("failed", jobs.MAX_ATTEMPTS)
+    assert any("database down" in error for error in job.errors)
+
+
+def test_the_job_page_says_when_a_job_is_being_retried(app: Flask, cohort: dict[str, Any]) -> None:
+    client = cohort["coordinator"]
+    job_id = wait_for(app, start(client)).id
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        job.status, job.attempts = "retrying", 1
+        db.session.commit()
+    page = client.get(f"/coordinator/reports/{job_id}").text
+    assert "trying again (attempt 2 of 3)" in page
+    assert '<meta http-equiv="refresh" content="2">' in page  # and it keeps watching
