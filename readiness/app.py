@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from readiness.config import (
 from readiness.core.definitions import DefinitionSet, require_definitions
 from readiness.core.locales import TRANSLATIONS
 from readiness.core.money import ExchangeRates
-from readiness.core.scoring import Scorer, months_until
+from readiness.core.scoring import Scorer
 from readiness.dashboard import CohortCache
 from readiness.extensions import babel, csrf, db, limiter, login_manager, migrate
 from readiness.jobs import cpu_workers, make_queue
@@ -162,9 +161,6 @@ def _register_blueprints(app: Flask) -> None:
         display_value=display_value,
     )
     app.context_processor(plan_template_helpers)
-    app.jinja_env.globals["months_until"] = lambda day: months_until(
-        day.isoformat(), dt.date.today()
-    )
 
 
 @event.listens_for(Engine, "connect")

@@ -151,7 +151,6 @@ def create_admin_command(username: str, password: str) -> None:
         raise click.BadParameter("use 8 to 128 characters", param_hint="--password")
     if db.session.scalar(select(User).where(User.username == username)) is not None:
         raise click.ClickException(f"user name '{username}' is taken")
-    db.create_all()
     admin = User(username=username, role=ADMIN, locale="ja")
     admin.set_password(password)
     db.session.add(admin)

@@ -144,12 +144,14 @@ def rate_note(country: str | None, rates: ExchangeRates | None, locale: str) -> 
     currency = currency_of(country)
     if rates is None or currency not in rates.per_yen:
         return ""
-    return label("rate_note", locale) % {
-        "rate": format_decimal(rates.per_yen[currency], locale=babel_code(locale)),
-        "currency": currency,
-        "date": format_date(rates.as_of, locale),
-        "source": rates.source,
-    }
+    return say(
+        locale,
+        "rate_note",
+        rate=format_decimal(rates.per_yen[currency], locale=babel_code(locale)),
+        currency=currency,
+        date=format_date(rates.as_of, locale),
+        source=rates.source,
+    )
 
 
 def ruby_markup(text: str) -> Markup:

@@ -1,11 +1,11 @@
-"""Choosing the language a page is shown in, and where the UI catalogues live.
+"""Choosing the language a page is shown in, and showing text from the YAML in it.
 
 Order: the language saved on the user's profile, else the choice kept in a cookie,
 else (for interns only) the browser's ``Accept-Language``, else Japanese. Coordinators
 and admins work in Japanese unless they choose otherwise, whatever their browser says.
 
-UI strings are gettext messages (Flask-Babel) with catalogues in
-``readiness/translations``; questionnaire content carries its own text per locale.
+UI strings are gettext messages (Flask-Babel) read from the catalogues that
+:mod:`readiness.core.locales` names; questionnaire content carries its own text per locale.
 """
 
 from __future__ import annotations

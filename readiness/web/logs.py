@@ -56,12 +56,10 @@ def configure_logging(app: Flask) -> None:
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     handler.addFilter(RequestIdFilter())
-    root = logging.getLogger("readiness")
-    root.handlers = [handler]
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    root.propagate = False
-    app.logger.handlers = [handler]
-    app.logger.setLevel(root.level)
+    logger = app.logger  # "readiness": the parent of every readiness.* logger
+    logger.handlers = [handler]
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    logger.propagate = False
 
     @app.before_request
     def start() -> None:
