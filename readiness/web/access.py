@@ -39,7 +39,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
 
 def intern_of_my_organisation(user_id: int) -> User:
     """An intern of the coordinator's organisation, or 404."""
-    intern = db.session.scalar(
+    return db.first_or_404(
         select(User).where(
             User.id == user_id,
             User.role == INTERN,
@@ -47,16 +47,10 @@ def intern_of_my_organisation(user_id: int) -> User:
             User.organisation_id.is_not(None),
         )
     )
-    if intern is None:
-        abort(404)
-    return intern
 
 
 def assessment_of(intern: User, assessment_id: int) -> Assessment:
     """One of this intern's assessments, or 404."""
-    assessment = db.session.scalar(
+    return db.first_or_404(
         select(Assessment).where(Assessment.id == assessment_id, Assessment.user_id == intern.id)
     )
-    if assessment is None:
-        abort(404)
-    return assessment

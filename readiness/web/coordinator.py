@@ -274,14 +274,11 @@ def start_reports() -> Response:
 
 
 def _own_job(job_id: int) -> ReportJob:
-    job = db.session.scalar(
+    return db.first_or_404(
         select(ReportJob).where(
             ReportJob.id == job_id, ReportJob.organisation_id == current_user.organisation_id
         )
     )
-    if job is None:
-        abort(404)
-    return job
 
 
 @bp.get("/reports/<int:job_id>")

@@ -55,14 +55,11 @@ def _state() -> Any:
 
 def own_assessment(assessment_id: int) -> Assessment:
     """The signed-in intern's assessment, or 404 (never another person's)."""
-    assessment = db.session.scalar(
+    return db.first_or_404(
         select(Assessment).where(
             Assessment.id == assessment_id, Assessment.user_id == current_user.id
         )
     )
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
 def definition_of(assessment: Assessment) -> AssessmentDefinition:
