@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean worker translations serve
+.PHONY: run test setup system lint bench check schema clean worker translations serve load
 
 run: setup
 	$(FLASK) check
@@ -60,6 +60,12 @@ translations: setup
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
 		--ignore-obsolete --width 100
 	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics
+
+# The load test against gunicorn + PostgreSQL + Redis on this machine (docs/benchmarks.md).
+# LOAD_ARGS passes options, e.g. LOAD_ARGS="--kill-worker-at 20" or "--restart-postgres-at 20".
+load: setup
+	$(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 check: setup
 	$(FLASK) check

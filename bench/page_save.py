@@ -16,62 +16,17 @@ import http.client
 import http.cookiejar
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from servers import SECRET, fresh_database, start_gunicorn, stop, wait_until_up
 
-from readiness.config import PROJECT_ROOT, normalise_database_url
+from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
 from readiness.demo import demo_answer_sets
-
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-SECRET = "bench-" + "s" * 40
-
-
-def fresh_database(url: str) -> str:
-    """Drop and create the benchmark database (PostgreSQL), then migrate it."""
-    server_url, name = url.rsplit("/", 1)
-    engine = create_engine(
-        normalise_database_url(server_url + "/postgres"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "READINESS_SECRET_KEY": SECRET}
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run(  # noqa: S603 - our own flask command, fixed arguments
-        [flask, "--app", "readiness", "init-db"], env=env, check=True, capture_output=True
-    )
-    return url
-
-
-def start(target: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    command = [GUNICORN, "-c", "python:readiness.gunicorn_conf", target]
-    server_env = {**os.environ, **env, "READINESS_BIND": f"127.0.0.1:{port}"}
-    return subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        command, env=server_env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-def wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing answers on port {port}")
 
 
 def intern_session(port: int, number: int) -> tuple[str, str, bytes]:
@@ -162,8 +117,8 @@ def main() -> None:
         "READINESS_SIGNUP_LIMIT": "1000 per hour",
     }
     app_port, hello_port = 8731, 8732
-    app = start("readiness.wsgi:app", app_port, env, PROJECT_ROOT)
-    hello = start("run:hello_world_app()", hello_port, {}, PROJECT_ROOT / "bench")
+    app = start_gunicorn("readiness.wsgi:app", app_port, env, PROJECT_ROOT)
+    hello = start_gunicorn("run:hello_world_app()", hello_port, {}, PROJECT_ROOT / "bench")
     try:
         wait_until_up(app_port)
         wait_until_up(hello_port)
@@ -179,8 +134,7 @@ def main() -> None:
         save_rate, save_p95, errors = run(app_port, saves, options.seconds)
     finally:
         for server in (app, hello):
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     workers = os.environ.get("READINESS_WORKERS", f"{(os.cpu_count() or 1) * 2 + 1}")
     print(
         f"gunicorn ({workers} workers) + PostgreSQL, {options.threads} clients, "

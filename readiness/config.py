@@ -34,6 +34,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_PARTS": 500,
         # CSRF tokens live as long as the session, so a long break never discards a page.
         "WTF_CSRF_TIME_LIMIT": None,
+        # WTForms' messages are translated by forms.Form, from a cache (not per request).
+        "WTF_I18N_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,

@@ -16,7 +16,7 @@ import os
 
 bind = os.environ.get("READINESS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("READINESS_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("READINESS_THREADS", "1"))
+threads = int(os.environ.get("READINESS_THREADS", "4"))
 timeout = int(os.environ.get("READINESS_WORKER_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

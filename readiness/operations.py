@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -133,12 +134,17 @@ def refresh_intern_summary(user: User) -> None:
     db.session.commit()
 
 
-def _upsert_statement(rows: list[dict[str, Any]]) -> Any:
-    dialect = db.session.get_bind().dialect.name
+@lru_cache(maxsize=4)
+def _upsert_statement(dialect: str) -> Any:
+    """One cached INSERT … ON CONFLICT UPDATE per dialect, run with a list of rows.
+
+    Built once and given the rows as parameters, it compiles once; a statement with
+    the rows inlined would compile anew for every save.
+    """
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if insert is None:
         return None
-    statement = insert(Answer).values(rows)
+    statement = insert(Answer)
     return statement.on_conflict_do_update(
         index_elements=[Answer.assessment_id, Answer.question_id],
         set_={
@@ -173,9 +179,9 @@ def save_page(
     ]
     cleared = [qid for qid, value in values.items() if value is None]
     if rows:
-        statement = _upsert_statement(rows)
+        statement = _upsert_statement(db.session.get_bind().dialect.name)
         if statement is not None:
-            db.session.execute(statement)
+            db.session.execute(statement, rows)
         else:  # pragma: no cover - databases other than SQLite and PostgreSQL
             _upsert_portably(assessment, rows)
     if cleared:

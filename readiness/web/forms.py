@@ -13,8 +13,11 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +34,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValue
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -50,7 +54,23 @@ from readiness.core.model import (
 MAX_CHOICES = 100
 
 
-class AnswerForm(FlaskForm):
+@lru_cache(maxsize=32)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every readiness form: WTForms' own messages in the page's language, read once.
+
+    Flask-WTF would read WTForms' catalogue from disk again on every request.
+    """
+
+    class Meta:
+        def get_translations(self, form: Any) -> support.Translations:
+            return _wtforms_catalogue(str(get_locale()))
+
+
+class AnswerForm(Form):
     """Base of every page form: the hidden fields that travel with a page."""
 
     #: Soft-required questions the intern was already warned about.
@@ -313,7 +333,7 @@ LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.item
 PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up to 128)."))
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(Form):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
@@ -335,12 +355,12 @@ class SignUpForm(NewAccountForm):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     username = StringField(_l("User name"), validators=[REQUIRED, _at_most(40)])
     password = PasswordField(_l("Password"), validators=[REQUIRED, _at_most(128)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form with nothing but the CSRF token, for buttons that change state."""
 
 
@@ -355,7 +375,7 @@ def _choices_of(
     ]
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     """One invitation: everything optional, the intern can fill it in later."""
 
     display_name = StringField(_l("Name"), validators=[_at_most(100)])
@@ -391,17 +411,17 @@ class JoinForm(NewAccountForm):
     """Joining an organisation through an invitation link."""
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Organisation name"), validators=[REQUIRED, _at_most(200)])
 
 
-class CoordinatorForm(FlaskForm):
+class CoordinatorForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     roster = FileField(
         _l("CSV file of interns"),
         validators=[

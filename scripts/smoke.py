@@ -1,0 +1,105 @@
+"""Check a running readiness end to end, as docs/deploy.md's last step.
+
+    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000 COORDINATOR PASSWORD
+
+It asks /readyz, signs in as the coordinator, opens the dashboard, starts a bulk
+report for every intern the dashboard shows, waits until the PDF workers have
+built the ZIP, downloads it and checks that every file in it is a PDF. Cookies
+are kept by hand, so it also works over plain HTTP on the server itself, where a
+browser would refuse production's HTTPS-only cookies. Exits 1 with the reason.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import re
+import sys
+import time
+import urllib.parse
+import zipfile
+from http.cookies import SimpleCookie
+
+
+class Visitor:
+    """One browser: cookies kept by hand, redirects not followed."""
+
+    def __init__(self, base: str) -> None:
+        parts = urllib.parse.urlsplit(base)
+        connection_class = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        self.connection = connection_class(parts.netloc, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, fields: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, dict(response.headers), data
+
+
+def token(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if not match:
+        raise SystemExit("no CSRF token on the page")
+    return match.group(1).decode()
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise SystemExit(f"FAILED: {message}")
+    print(f"ok: {message}")
+
+
+def main(base: str, username: str, password: str) -> None:
+    visitor = Visitor(base)
+    status, _, body = visitor.request("GET", "/readyz")
+    check(status == 200, f"/readyz answers 200: {body.decode().strip()}")
+    _, _, page = visitor.request("GET", "/auth/signin")
+    fields = {"csrf_token": token(page), "username": username, "password": password}
+    status, headers, _ = visitor.request("POST", "/auth/signin", fields)
+    check(status == 303 and "/coordinator" in headers.get("Location", ""), "coordinator signs in")
+    status, _, dashboard = visitor.request("GET", "/coordinator/")
+    interns = len(set(re.findall(rb'href="/coordinator/interns/(\d+)"', dashboard)))
+    check(status == 200 and interns > 0, f"the dashboard lists {interns} interns")
+    status, headers, _ = visitor.request(
+        "POST", "/coordinator/reports", {"csrf_token": token(dashboard)}
+    )
+    job = headers.get("Location", "")
+    check(status == 303 and "/coordinator/reports/" in job, f"bulk report started: {job}")
+    job_path = urllib.parse.urlsplit(job).path
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        _, _, html = visitor.request("GET", job_path)
+        if f'href="{job_path}/download"'.encode() in html:
+            break
+        if b'http-equiv="refresh"' not in html:  # neither running nor done: it stopped
+            raise SystemExit(f"FAILED: the bulk report stopped (see {job_path})")
+        time.sleep(2)
+    else:
+        raise SystemExit("FAILED: the bulk report did not finish in 5 minutes (are workers up?)")
+    status, _, archive = visitor.request("GET", f"{job_path}/download")
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    pdfs = [n for n in names if n.endswith(".pdf")]
+    check(status == 200 and pdfs, f"ZIP downloaded: {len(pdfs)} PDFs, {len(archive):,} bytes")
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        check(all(opened.read(n).startswith(b"%PDF") for n in pdfs), "every PDF opens as a PDF")
+    print(json.dumps({"interns": interns, "pdfs": len(pdfs)}))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        raise SystemExit(__doc__)
+    main(*sys.argv[1:])
