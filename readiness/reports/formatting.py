@@ -7,7 +7,7 @@ with Babel directly: the PDF is rendered in a worker process without Flask.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
@@ -124,6 +124,25 @@ CHART_FONTS = (
 BAND_FILLS = ("#d64545", "#e8a33d", "#2f9e6a", "#3b82f6", "#7c3aed")
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@lru_cache(maxsize=64)
+def ink_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (text printed on chart bars)."""
+    light = _luminance(fill)
+    return "#000000" if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else "#ffffff"
+
+
+#: A band's rank as a mark beside its colour, so a band is never told by colour alone
+#: (the legend pairs each mark with the band's name).
+BAND_MARKS = ("①", "②", "③", "④", "⑤")
+
+
 def format_home(
     yen: float | None, country: str | None, rates: ExchangeRates | None, locale: str
 ) -> str:
@@ -174,6 +193,8 @@ def template_helpers(
         "home": partial(format_home, rates=rates, locale=locale),
         "rate_note": partial(rate_note, rates=rates, locale=locale),
         "band_fills": BAND_FILLS,
+        "band_marks": BAND_MARKS,
+        "ink_on": ink_on,
         "html_lang": babel_code(locale).replace("_", "-"),
         "chart_fonts": CHART_FONTS,
         "t": partial(_localize_inline, locale=locale),

@@ -38,7 +38,7 @@ from readiness.extensions import db
 from readiness.jobs import MAX_ATTEMPTS, create_job
 from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
-from readiness.reports.formatting import format_date
+from readiness.reports.formatting import BAND_MARKS, format_date
 from readiness.reports.service import plan_for
 from readiness.roster import MAX_BYTES, parse_roster
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
@@ -89,6 +89,7 @@ class Cell(NamedTuple):
     score: str
     band: str
     band_label: str
+    band_mark: str
     change: str
     trend: str
 
@@ -105,9 +106,12 @@ class TableRow(NamedTuple):
     months_left: int | None
 
 
-def _cell(score: float, change: float | None, band: str = "", band_label: str = "") -> Cell:
+def _cell(
+    score: float, change: float | None, band: str = "", band_label: str = "", band_mark: str = ""
+) -> Cell:
     trend = "" if not change else "up" if change > 0 else "down"
-    return Cell(f"{score:.0f}", band, band_label, "" if change is None else f"{change:+.0f}", trend)
+    shown_change = "" if change is None else f"{change:+.0f}"
+    return Cell(f"{score:.0f}", band, band_label, band_mark, shown_change, trend)
 
 
 def table_rows(
@@ -115,13 +119,20 @@ def table_rows(
 ) -> list[TableRow]:
     locale = select_locale()
     band_labels = {b.id: localize(b.label, locale) for b in definition.rules.bands}
+    marks = {b.id: BAND_MARKS[i % len(BAND_MARKS)] for i, b in enumerate(definition.rules.bands)}
     statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
     dimensions = [d.id for d in definition.rules.dimensions]
     rows = []
     for person in page.rows:
         scores = page.scores[person.id]
         cells = [
-            _cell(s.score, s.change or None, s.band, band_labels.get(s.band, s.band))
+            _cell(
+                s.score,
+                s.change or None,
+                s.band,
+                band_labels.get(s.band, s.band),
+                marks.get(s.band, ""),
+            )
             if (s := scores.get(dimension))
             else None
             for dimension in dimensions
