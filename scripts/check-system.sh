@@ -9,8 +9,9 @@ set -euo pipefail
 
 # poppler-utils: pdftoppm and pdftotext, used by the tests to look at PDFs.
 # fonts-noto-core: Noto Sans with Vietnamese, Myanmar, Khmer and Devanagari (Nepali) for the PDFs.
+# chromium: the browser the browser tests drive with Playwright (tests/browser; no download).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-noto-cjk fonts-noto-core fonts-dejavu-core poppler-utils)
+          fonts-noto-cjk fonts-noto-core fonts-dejavu-core poppler-utils chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -35,7 +36,8 @@ if [ "${READINESS_NO_INSTALL:-0}" != "1" ] && [ "$(id -u)" = "0" ] && command -v
 fi
 
 cat >&2 <<MSG
-readiness needs these Debian packages for PDF reports (WeasyPrint) with Japanese text:
+readiness needs these Debian packages for PDF reports (WeasyPrint) with Japanese text,
+and its browser tests need chromium:
     ${missing[*]}
 Install them, then refresh the font cache:
     sudo apt-get install ${missing[*]} && fc-cache -f

@@ -1,0 +1,81 @@
+"""An intern on a 360 x 740 phone: sign up, answer every page, leave, come back, submit, PDF."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from readiness.core.definitions import AssessmentDefinition
+
+from .answering import current_page_id, fill_page_with_mouse
+from .conftest import LiveServer, screenshot
+
+PASSWORD = "correct horse battery"
+
+
+def sign_up(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/auth/signup")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.select_option("#locale", "en")
+    page.click("form button[type=submit].primary")
+    expect(page).to_have_url(re.compile(r"/me$"))
+
+
+def test_an_intern_signs_up_answers_leaves_resumes_submits_and_downloads_the_pdf(
+    phone: Page,
+    live_server: LiveServer,
+    definition: AssessmentDefinition,
+    full_answers: dict[str, Any],
+) -> None:
+    base = live_server.url
+    phone.goto(f"{base}/auth/signup")
+    screenshot(phone, "signup-360")
+    sign_up(phone, base, "browser-intern")
+    screenshot(phone, "intern-home-360")
+    phone.click("form[action$='/assessments'] button")
+
+    pages = definition.visible_pages(full_answers)
+    for number, expected in enumerate(pages[:3]):
+        page_id = fill_page_with_mouse(phone, definition, full_answers)
+        assert page_id == expected.id
+        if number == 0:
+            screenshot(phone, "page-360")
+        phone.click(".buttons button[value=next]")
+
+    # Leave mid-way (the tab is closed), come back later in a new tab: the draft resumes.
+    context = phone.context
+    phone.close()
+    later = context.new_page()
+    later.goto(f"{base}/me")
+    expect(later.locator("text=Continue where you stopped")).to_be_visible()
+    later.click("a.button.primary")
+    assert current_page_id(later, definition) == pages[3].id
+    later.goto(later.url.rsplit("/pages/", 1)[0] + f"/pages/{pages[0].id}")
+    expect(later.locator('input[name="months_in_japan"]')).to_have_value(
+        str(full_answers["months_in_japan"])
+    )
+    later.goto(later.url.rsplit("/pages/", 1)[0] + f"/pages/{pages[3].id}")
+
+    for expected in pages[3:]:
+        assert fill_page_with_mouse(later, definition, full_answers) == expected.id
+        later.click(".buttons button[value=next]")
+
+    expect(later).to_have_url(re.compile(r"/review$"))
+    screenshot(later, "review-360")
+    later.click("form[action$='/submit'] button[type=submit]")
+    expect(later).to_have_url(re.compile(r"/result$"))
+    chart = later.locator("svg.chart")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect").count() >= len(definition.rules.dimensions)
+    screenshot(later, "result-360")
+
+    with later.expect_download() as download_info:
+        later.click("a[href$='/plan.pdf']")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
