@@ -155,9 +155,26 @@ def decode_definition_bytes(raw: bytes, path: str, issues: IssueList) -> str | N
         return None
 
 
+def _unreadable(exc: yaml.reader.ReaderError) -> str:
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return f"character U+{code:04X} is a control character, not allowed in YAML: delete it"
+
+
+def _position_location(path: str, text: str, position: int) -> Location:
+    """The 1-based line and column of a character offset (reader errors carry only that)."""
+    before = text[:position]
+    return Location(path, before.count("\n") + 1, position - before.rfind("\n"))
+
+
 def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | None:
     """Compose ``text`` strictly and convert it to plain data with locations."""
-    loader = _StrictComposer(text)
+    try:
+        loader = _StrictComposer(text)  # the reader refuses control characters here
+    except yaml.reader.ReaderError as exc:
+        issues.add(
+            ErrorCode.YAML_001, _position_location(path, text, exc.position), _unreadable(exc)
+        )
+        return None
     try:
         node = loader.get_single_node()
     except _RefusedError as exc:
@@ -181,7 +198,12 @@ def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | No
             _explain_parse_problem(str(exc.problem or exc.context)),
         )
         return None
-    except yaml.YAMLError as exc:  # reader errors such as control characters
+    except yaml.reader.ReaderError as exc:  # control characters met while reading on
+        issues.add(
+            ErrorCode.YAML_001, _position_location(path, text, exc.position), _unreadable(exc)
+        )
+        return None
+    except yaml.YAMLError as exc:
         issues.add(ErrorCode.YAML_001, Location(path, 1, 1), str(exc))
         return None
     except RecursionError:

@@ -149,3 +149,11 @@ def test_oversized_files_are_refused_before_parsing() -> None:
     issues = IssueList()
     assert decode_definition_bytes(b"a" * (MAX_FILE_BYTES + 1), "x.yaml", issues) is None
     assert codes(issues) == ["YAML_003"]
+
+
+def test_control_characters_are_located_not_raised() -> None:
+    """Found by the fuzz test: PyYAML's reader raised before parsing even started."""
+    issues = IssueList()
+    assert read_yaml_text("title: fine\nlabel: bad\x01 here\n", "q.yaml", issues) is None
+    (issue,) = issues.errors
+    assert str(issue).startswith("q.yaml:2:11: YAML_001: character U+0001")
