@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -152,6 +152,20 @@ def _upsert_statement(dialect: str) -> Any:
             "updated_at": statement.excluded.updated_at,
         },
     )
+
+
+def page_version(assessment: Assessment, page: Page) -> str:
+    """The saved state of one page: how many answers it has and when the newest was saved.
+
+    Every save of a page with an answer moves the time; clearing answers changes the count.
+    """
+    count, newest = db.session.execute(
+        select(func.count(), func.max(Answer.updated_at)).where(
+            Answer.assessment_id == assessment.id,
+            Answer.question_id.in_([q.id for q in page.questions]),
+        )
+    ).one()
+    return f"{count}:{newest.isoformat() if newest else ''}"
 
 
 def save_page(

@@ -65,3 +65,70 @@
     });
   });
 })();
+
+// What is typed on a questionnaire page is kept in this tab's sessionStorage until the page
+// is saved: when Next never reaches the server (the connection dropped) and the intern opens
+// the page again, the typed answers come back with a notice. Only while the server still has
+// the same version of the page; nothing is kept after signing out or closing the tab.
+(function () {
+  "use strict";
+  var PREFIX = "readiness-draft:";
+  function inputs(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.tagName !== "BUTTON" && el.type !== "hidden" && el.name !== "locale";
+    });
+  }
+  function snapshot(form) {
+    var values = {};
+    inputs(form).forEach(function (el) {
+      var list = values[el.name] = values[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") { if (el.checked) list.push(el.value); }
+      else list.push(el.value);
+    });
+    return values;
+  }
+  function restore(form, values) {
+    inputs(form).forEach(function (el) {
+      var list = values[el.name];
+      if (!list) return;
+      if (el.type === "radio" || el.type === "checkbox") el.checked = list.indexOf(el.value) >= 0;
+      else el.value = list[0] || "";
+    });
+  }
+  function forget() {
+    try {
+      Object.keys(sessionStorage).forEach(function (key) {
+        if (key.indexOf(PREFIX) === 0) sessionStorage.removeItem(key);
+      });
+    } catch (e) { /* storage unavailable: nothing was kept */ }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.signout").forEach(function (out) {
+      out.addEventListener("submit", forget);
+    });
+    var form = document.querySelector("form.questions[data-draft-key]");
+    if (!form) return;
+    var key = PREFIX + form.getAttribute("data-draft-key");
+    var version = form.getAttribute("data-page-version");
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(key) || "null");
+      if (kept && kept.version !== version) sessionStorage.removeItem(key);
+      else if (kept && !document.querySelector(".alert") &&
+               JSON.stringify(kept.values) !== JSON.stringify(snapshot(form))) {
+        restore(form, kept.values);
+        var notice = document.createElement("p");
+        notice.className = "flash flash-warning restored";
+        notice.setAttribute("role", "status");
+        notice.textContent = form.getAttribute("data-restored-notice");
+        form.parentNode.insertBefore(notice, form);
+        form.dispatchEvent(new Event("change"));
+      }
+    } catch (e) { return; }
+    function keep() {
+      try { sessionStorage.setItem(key, JSON.stringify({ version: version, values: snapshot(form) })); }
+      catch (e) { /* full or disabled: the form still works */ }
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+  });
+})();

@@ -77,6 +77,8 @@ class AnswerForm(Form):
     soft_ack = HiddenField()
     #: Content hash of the questionnaire the page was built from (stale-form check).
     definition_hash = HiddenField()
+    #: The page's saved state when the form was shown (a save from another tab changes it).
+    page_version = HiddenField()
 
 
 class CheckboxListField(SelectMultipleField):

@@ -23,11 +23,11 @@ from readiness.core.model import Page, Question
 from readiness.core.progress import Progress
 from readiness.extensions import db
 from readiness.models import Assessment
-from readiness.operations import save_page
+from readiness.operations import page_version, save_page
 from readiness.web.forms import AnswerForm, build_page_form, field_answer, initial_field_data
 from readiness.web.i18n import LOCALES, choose_locale, remember_locale
 
-META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "action", "locale"}
+META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "page_version", "action", "locale"}
 #: "language" saves what is valid, like "save", and shows the same page in another language.
 ACTIONS = ("next", "back", "save", "language")
 MULTI_VALUED = ("multiple_choice",)
@@ -77,6 +77,7 @@ class PageSubmission:
             q.id: initial_field_data(q, self.saved.get(q.id)) for q in self.questions
         }
         data["definition_hash"] = self.definition.content_hash
+        data["page_version"] = page_version(self.assessment, self.page)
         return build_page_form(
             self.questions, self.locale, self.definition.content_hash, formdata=None, data=data
         )
@@ -121,10 +122,28 @@ class PageSubmission:
         values = {q.id: posted.get(q.id) for q in self.questions if q.id in shown_ids}
         after = Progress(self.definition, merged, progress.saved_pages | {self.page.id})
         target_page, target_url = self._target(action, after)
+        saved_elsewhere = self._saved_since_shown(form)
         save_page(self.assessment, self.page, values, target_page, self.definition)
+        if saved_elsewhere:
+            flash(
+                _(
+                    "This page was also saved in another tab or window after you opened it "
+                    "here. What you just sent is now saved; your other pages did not change."
+                ),
+                "warning",
+            )
         if action == "save":
             flash(_("Saved. You can continue any time from where you stopped."), "success")
         return redirect(target_url, 303)
+
+    def _saved_since_shown(self, form: AnswerForm) -> bool:
+        """Whether this page was saved (in another tab) after this form was shown.
+
+        The later save wins, page by page; the intern is told. Forms without a version
+        (sent before this check existed) are not compared.
+        """
+        shown = form.page_version.data
+        return bool(shown) and shown != page_version(self.assessment, self.page)
 
     def _check_tampering(self, form: AnswerForm) -> bool:
         """Note what makes a post untrustworthy as a whole (call after validating)."""
