@@ -40,7 +40,7 @@ def shoot(base: str, out: Path, width: int) -> None:
         page.goto(f"{base}/me")
         page.click("a.button:has-text('Continue')")
         page.screenshot(path=out / f"page-{width}.png", full_page=True)
-        page.click(".buttons button[value=next]")  # empty page: shows the messages beside the fields
+        page.click(".buttons button[value=next]")  # empty page: shows its messages
         page.screenshot(path=out / f"page-errors-{width}.png", full_page=True)
         page.context.clear_cookies()
         sign_in(page, base, "demo-submitted")

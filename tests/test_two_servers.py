@@ -9,6 +9,7 @@ else one SQLite file).
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -195,7 +196,7 @@ def keep_saving(
         try:
             url, _ = phone.post(path, body)
             attempts.append((marker, not url.endswith(path)))
-        except OSError:  # the connection died with the worker
+        except (OSError, http.client.HTTPException):  # the connection died with the worker
             attempts.append((marker, False))
     return attempts
 
