@@ -85,6 +85,15 @@ def _flag(value: str) -> bool:
 
 _flag.__name__ = "on/off value (1, true, yes, on, 0, false, no, off)"
 
+
+def _names(value: str) -> list[str]:
+    """A comma-separated list, such as host names."""
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    if not names:
+        raise ValueError(value)
+    return names
+
+
 _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "MAX_CONTENT_LENGTH": int,
     "MAX_FORM_PARTS": int,
@@ -94,6 +103,9 @@ _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "PROXY_HOPS": int,
     "LOG_REQUESTS": _flag,
     "RATELIMIT_ENABLED": _flag,
+    #: Host names the app answers to (Flask's TRUSTED_HOSTS); others get 400. Set it in
+    #: production, where invitation links are built from the Host header.
+    "TRUSTED_HOSTS": _names,
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -21,6 +23,10 @@ MESSAGES = {
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     text = message or str(MESSAGES.get(status, MESSAGES[400]))
+    if request_ctx.url_adapter is None:
+        # No URLs can be built for this request (its Host is not trusted): the page
+        # template would fail, so answer in plain text.
+        return escape(text), status
     return render_template("errors/error.html", status=status, message=text), status
 
 
