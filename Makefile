@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean worker translations serve load
+.PHONY: run test setup system lint bench check schema clean worker translations serve load audit
 
 run: setup
 	$(FLASK) check
@@ -66,6 +66,10 @@ translations: setup
 load: setup
 	$(BIN)/pip install --quiet -e ".[load]"
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# Known vulnerabilities in the installed packages (pip-audit); says so when it cannot check.
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 check: setup
 	$(FLASK) check
