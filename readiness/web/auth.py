@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readiness.extensions import db, limiter, login_manager
-from readiness.models import ADMIN, COORDINATOR, Organisation, User
+from readiness.models import ADMIN, COORDINATOR, Organisation, User, new_token
 from readiness.operations import accept_invitation, open_invitation
 from readiness.web.errors import render_error
-from readiness.web.forms import JoinForm, SignInForm, SignUpForm
+from readiness.web.forms import JoinForm, PasswordChangeForm, SignInForm, SignUpForm
 from readiness.web.i18n import select_locale
 from readiness.web.navigation import safe_next_url
 
@@ -110,10 +110,32 @@ def sign_in() -> Response | str:
 @bp.post("/signout")
 @login_required
 def sign_out() -> Response:
+    """End the session here and everywhere: a signed cookie copied before cannot come back."""
+    user = db.session.get(User, current_user.id)
+    user.session_nonce = new_token()
+    db.session.commit()
     session.clear()
     logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
     flash(_("You are signed out."), "info")
     return redirect(url_for("pages.index"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"])
+def change_password() -> Response | str:
+    """A new password ends every other session; this one continues with the new nonce."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        if user.check_password(form.current.data):
+            user.set_password(form.password.data)  # also a new session nonce
+            db.session.commit()
+            _start_session(user)
+            flash(_("Your password is changed. Any other device is now signed out."), "success")
+            return redirect(url_for(home_for(user)), 303)
+        form.current.errors.append(_("The current password is not correct."))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])

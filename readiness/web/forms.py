@@ -349,6 +349,20 @@ class NewAccountForm(Form):
     )
 
 
+class PasswordChangeForm(Form):
+    """The current password, and a new one typed twice."""
+
+    current = PasswordField(_l("Current password"), validators=[REQUIRED, _at_most(128)])
+    password = PasswordField(_l("New password"), validators=[REQUIRED, PASSWORD_RULE])
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[
+            REQUIRED,
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+
 class SignUpForm(NewAccountForm):
     display_name = StringField(
         _l("Your name, as it should appear on your plan (optional)"),
