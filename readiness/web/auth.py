@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
@@ -25,6 +27,7 @@ from readiness.operations import accept_invitation, open_invitation
 from readiness.web.errors import render_error
 from readiness.web.forms import JoinForm, PasswordChangeForm, SignInForm, SignUpForm
 from readiness.web.i18n import select_locale
+from readiness.web.logs import security_event
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -101,8 +104,10 @@ def sign_in() -> Response | str:
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.check_password(form.password.data):
             _start_session(user)
+            security_event("sign_in", user_id=user.id)
             target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             return redirect(target, 303)
+        security_event("sign_in_refused", logging.WARNING)  # not the name typed: personal
         form.password.errors.append(_("The user name or password is not correct."))
     return render_template("auth/sign_in.html", form=form)
 
@@ -114,6 +119,7 @@ def sign_out() -> Response:
     user = db.session.get(User, current_user.id)
     user.session_nonce = new_token()
     db.session.commit()
+    security_event("sign_out", user_id=user.id)
     session.clear()
     logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
     flash(_("You are signed out."), "info")
@@ -131,9 +137,11 @@ def change_password() -> Response | str:
         if user.check_password(form.current.data):
             user.set_password(form.password.data)  # also a new session nonce
             db.session.commit()
+            security_event("password_changed", user_id=user.id)
             _start_session(user)
             flash(_("Your password is changed. Any other device is now signed out."), "success")
             return redirect(url_for(home_for(user)), 303)
+        security_event("password_change_refused", logging.WARNING, user_id=user.id)
         form.current.errors.append(_("The current password is not correct."))
     return render_template("auth/password.html", form=form)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+from readiness.web.logs import security_event
 
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),
@@ -37,6 +41,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError) -> tuple[str, int]:
+        security_event("csrf_refused", logging.WARNING, path=request.path)
         return render_error(
             400,
             _(

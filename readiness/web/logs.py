@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from flask_login import current_user
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 ACCESS = logging.getLogger("readiness.request")
@@ -29,10 +30,41 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+SECURITY = logging.getLogger("readiness.security")
+#: Responses that are a refusal worth a line of their own (403: wrong role; 429: too many).
+REFUSALS = {403: "access_refused", 429: "rate_limited"}
+
+
+def security_event(event: str, level: int = logging.INFO, **fields: Any) -> None:
+    """One line for a security-relevant event (sign-in, refusal...): ids and paths only.
+
+    Never a user name, password, answer or other personal value (ASVS 16.2.5): a
+    failed sign-in is logged without the name that was typed.
+    """
+    SECURITY.log(level, event, extra={"fields": {"event": event, **fields}})
+
+
+class TextFormatter(logging.Formatter):
+    """Readable lines in UTC; a CR or LF inside a message cannot start a fake line."""
+
+    converter = time.gmtime
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        head, _, rest = line.partition("\nTraceback")
+        head = head.replace("\r", "\\r").replace("\n", "\\n")
+        fields = getattr(record, "fields", None)
+        if fields and record.name == SECURITY.name:
+            head += " " + " ".join(f"{k}={v!r}" for k, v in fields.items() if k != "event")
+        return head + ("\nTraceback" + rest if rest else "")
+
+
 class JsonFormatter(logging.Formatter):
+    converter = time.gmtime  # times in UTC, whatever the server's time zone
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ"),
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
@@ -53,7 +85,7 @@ def configure_logging(app: Flask) -> None:
     handler.setFormatter(
         JsonFormatter()
         if as_json
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        else TextFormatter("%(asctime)sZ %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     handler.addFilter(RequestIdFilter())
     logger = app.logger  # "readiness": the parent of every readiness.* logger
@@ -70,6 +102,15 @@ def configure_logging(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
+        refused = REFUSALS.get(response.status_code)
+        if refused:
+            security_event(
+                refused,
+                logging.WARNING,
+                path=request.path,
+                status=response.status_code,
+                user_id=current_user.id if current_user.is_authenticated else None,
+            )
         if app.config.get("LOG_REQUESTS"):
             milliseconds = (
                 time.perf_counter() - g.get("request_started", time.perf_counter())
