@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import yaml
 from flask import Flask, url_for
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from readiness.extensions import db
@@ -17,22 +16,15 @@ from readiness.jobs import create_job
 from readiness.models import User
 
 from ..conftest import csrf_token
-from ..web.test_coordinator import make_user, signed_in, two_organisations  # noqa: F401
+from ..web.test_coordinator import (  # noqa: F401
+    INTERN_PASSWORD,
+    make_user,
+    signed_in,
+    two_organisations,
+)
 from .test_t10_t12_t18_t19 import row_counts
 
 MATRIX = yaml.safe_load((Path(__file__).parent / "access.yaml").read_text())
-INTERN_PASSWORD = "intern-password"  # what two_organisations' interns chose
-
-
-def intern_client(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    page = client.get("/auth/signin").text
-    account = {"username": username, "password": INTERN_PASSWORD}
-    assert (
-        client.post("/auth/signin", data={"csrf_token": csrf_token(page), **account}).status_code
-        == 303
-    )
-    return client
 
 
 @pytest.fixture
@@ -45,9 +37,9 @@ def world(app: Flask, two_organisations: dict[str, Any]) -> dict[str, Any]:  # n
         job_id = create_job(coordinator, [intern_a], "ja").id
     personas = {
         "anonymous": app.test_client(),
-        "intern_a": intern_client(app, "intern-a"),
+        "intern_a": signed_in(app, "intern-a", INTERN_PASSWORD),
         "intern_a2": signed_in(app, "intern-a2"),
-        "intern_c": intern_client(app, "intern-b"),
+        "intern_c": signed_in(app, "intern-b", INTERN_PASSWORD),
         "coordinator_1": signed_in(app, "coord-a"),
         "coordinator_2": signed_in(app, "coord-b"),
         "admin": signed_in(app, "admin-t1"),

@@ -15,8 +15,13 @@ from sqlalchemy import func, select
 from readiness import create_app
 from readiness.extensions import db
 
-from ..conftest import InternBrowser, csrf_token
-from ..web.test_coordinator import make_user, signed_in, two_organisations  # noqa: F401
+from ..conftest import InternBrowser
+from ..web.test_coordinator import (  # noqa: F401
+    INTERN_PASSWORD,
+    make_user,
+    signed_in,
+    two_organisations,
+)
 
 #: Filled in for the URL rules' arguments (ids of organisation A's intern and assessment).
 CACHE_TABLES = {"report_pdf"}  # a PDF download stores the rendered file: a cache, not state
@@ -54,19 +59,9 @@ def test_t10_no_get_request_changes_the_database(
     two_organisations: dict[str, Any],  # noqa: F811 - the fixture imported above
 ) -> None:
     make_user(app, "admin-t10", "admin", None)
-    intern = app.test_client()
-    page = intern.get("/auth/signin").text
-    intern.post(
-        "/auth/signin",
-        data={
-            "csrf_token": csrf_token(page),
-            "username": "intern-a",
-            "password": "intern-password",
-        },
-    )
     visitors = {
         "anonymous": app.test_client(),
-        "intern": intern,
+        "intern": signed_in(app, "intern-a", INTERN_PASSWORD),
         "coordinator": signed_in(app, "coord-a"),
         "admin": signed_in(app, "admin-t10"),
     }

@@ -27,6 +27,7 @@ from readiness.roster import parse_roster
 from ..conftest import InternBrowser, csrf_token
 
 PASSWORD = "coordinator-pass"
+INTERN_PASSWORD = "intern-password"  # what interns who join by invitation choose here
 
 
 def make_user(
@@ -50,12 +51,12 @@ def make_user(
         return user.id
 
 
-def signed_in(app: Flask, username: str) -> FlaskClient:
+def signed_in(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
     client = app.test_client()
     page = client.get("/auth/signin").text
     response = client.post(
         "/auth/signin",
-        data={"csrf_token": csrf_token(page), "username": username, "password": PASSWORD},
+        data={"csrf_token": csrf_token(page), "username": username, "password": password},
     )
     assert response.status_code == 303
     return client
@@ -80,8 +81,8 @@ def join(app: Flask, path: str, username: str) -> FlaskClient:
         data={
             "csrf_token": csrf_token(page),
             "username": username,
-            "password": "intern-password",
-            "confirm": "intern-password",
+            "password": INTERN_PASSWORD,
+            "confirm": INTERN_PASSWORD,
         },
     )
     assert response.status_code == 303, response.text[:500]
@@ -175,16 +176,7 @@ def test_the_coordinator_downloads_an_interns_plan(
 def test_roles_are_checked_on_every_page(
     app: Flask, two_organisations: dict[str, Any], definition
 ) -> None:
-    intern = app.test_client()
-    page = intern.get("/auth/signin").text
-    intern.post(
-        "/auth/signin",
-        data={
-            "csrf_token": csrf_token(page),
-            "username": "intern-a",
-            "password": "intern-password",
-        },
-    )
+    intern = signed_in(app, "intern-a", INTERN_PASSWORD)
     assert intern.get("/coordinator/").status_code == 403
     assert intern.get("/admin/").status_code == 403
     coordinator = signed_in(app, "coord-a")
@@ -363,19 +355,9 @@ def test_create_admin_command(app: Flask) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-admin", "chief", "--password", "a-long-password"])
     assert result.exit_code == 0, result.output
-    assert signed_in_with(app, "chief", "a-long-password").get("/admin/").status_code == 200
+    assert signed_in(app, "chief", "a-long-password").get("/admin/").status_code == 200
     short = runner.invoke(args=["create-admin", "chief2", "--password", "short"])
     assert short.exit_code != 0
-
-
-def signed_in_with(app: Flask, username: str, password: str) -> FlaskClient:
-    client = app.test_client()
-    page = client.get("/auth/signin").text
-    client.post(
-        "/auth/signin",
-        data={"csrf_token": csrf_token(page), "username": username, "password": password},
-    )
-    return client
 
 
 def test_csv_export_of_the_filtered_table(app: Flask, two_organisations: dict[str, Any]) -> None:
