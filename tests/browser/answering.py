@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import Question
 
 
 def current_page_id(page: Page, definition: AssessmentDefinition) -> str:
@@ -18,15 +19,21 @@ def current_page_id(page: Page, definition: AssessmentDefinition) -> str:
     return page_id
 
 
+def to_answer(
+    page: Page, definition: AssessmentDefinition, answers: dict[str, Any]
+) -> tuple[str, list[tuple[Question, Any]]]:
+    """The page the browser is on, and its visible questions that have an answer to give."""
+    page_id = current_page_id(page, definition)
+    questions = definition.visible_questions(definition.pages[page_id], answers)
+    return page_id, [(q, answers[q.id]) for q in questions if answers.get(q.id) is not None]
+
+
 def fill_page_with_mouse(
     page: Page, definition: AssessmentDefinition, answers: dict[str, Any]
 ) -> str:
     """Answer the visible questions of the page the browser is on; returns the page id."""
-    page_id = current_page_id(page, definition)
-    for question in definition.visible_questions(definition.pages[page_id], answers):
-        value = answers.get(question.id)
-        if value is None:
-            continue
+    page_id, given = to_answer(page, definition, answers)
+    for question, value in given:
         name = question.id
         if question.type == "multiple_choice":
             for option in value:
@@ -59,11 +66,8 @@ def fill_page_with_keyboard(
     page: Page, definition: AssessmentDefinition, answers: dict[str, Any]
 ) -> str:
     """Answer the visible questions with Tab, arrows, Space and typing only."""
-    page_id = current_page_id(page, definition)
-    for question in definition.visible_questions(definition.pages[page_id], answers):
-        value = answers.get(question.id)
-        if value is None:
-            continue
+    page_id, given = to_answer(page, definition, answers)
+    for question, value in given:
         name = question.id
         if question.type == "multiple_choice":
             for option in value:
