@@ -335,18 +335,23 @@ LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.item
 PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up to 128)."))
 
 
-class NewAccountForm(Form):
-    """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
-
-    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
-    confirm = PasswordField(
+def _password_again() -> Any:
+    """The field that repeats ``password``: a typo in a new password is caught here."""
+    return PasswordField(
         _l("Password again"),
         validators=[
             REQUIRED,
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
+
+
+class NewAccountForm(Form):
+    """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
+
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
+    confirm = _password_again()
 
 
 class PasswordChangeForm(Form):
@@ -354,13 +359,7 @@ class PasswordChangeForm(Form):
 
     current = PasswordField(_l("Current password"), validators=[REQUIRED, _at_most(128)])
     password = PasswordField(_l("New password"), validators=[REQUIRED, PASSWORD_RULE])
-    confirm = PasswordField(
-        _l("Password again"),
-        validators=[
-            REQUIRED,
-            EqualTo("password", message=_l("The two passwords are not the same.")),
-        ],
-    )
+    confirm = _password_again()
 
 
 class SignUpForm(NewAccountForm):
