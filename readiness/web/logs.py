@@ -49,14 +49,13 @@ class TextFormatter(logging.Formatter):
 
     converter = time.gmtime
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        head, _, rest = line.partition("\nTraceback")
-        head = head.replace("\r", "\\r").replace("\n", "\\n")
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        """The line before any traceback: escaped, with a security event's fields."""
+        line = super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
         fields = getattr(record, "fields", None)
         if fields and record.name == SECURITY.name:
-            head += " " + " ".join(f"{k}={v!r}" for k, v in fields.items() if k != "event")
-        return head + ("\nTraceback" + rest if rest else "")
+            line += " " + " ".join(f"{k}={v!r}" for k, v in fields.items() if k != "event")
+        return line
 
 
 class JsonFormatter(logging.Formatter):
