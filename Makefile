@@ -17,7 +17,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: system $(STAMP)
 

@@ -75,6 +75,8 @@ def main() -> None:
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}",
                 "SECRET_KEY": "bench-" + "x" * 32,
+                # These measure pages, not signing in: no second factor (tests/security has it).
+                "TOTP_REQUIRED": False,
                 "WTF_CSRF_ENABLED": False,
             }
         )

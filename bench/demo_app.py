@@ -23,6 +23,8 @@ def signed_in_demo_client(username: str) -> Iterator[tuple[Flask, FlaskClient]]:
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
                 "SECRET_KEY": "bench-" + "x" * 32,
+                # These measure pages, not signing in: no second factor (tests/security has it).
+                "TOTP_REQUIRED": False,
             }
         )
         with app.app_context():

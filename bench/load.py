@@ -42,15 +42,17 @@ from readiness.demo import answer_pages, demo_answer_sets
 from readiness.extensions import db
 from readiness.models import COORDINATOR, INTERN, SUBMITTED, Assessment, Organisation, User
 from readiness.operations import refresh_intern_summary, start_assessment, submit_assessment
+from readiness.privacy import CONSENT_VERSION
 
 PASSWORD = "load-password"  # noqa: S105 - throwaway accounts in a throwaway database
 PREFIX = "load-intern-"
-COORDINATOR_NAME = "load-coordinator"
+COORDINATOR_PREFIX = "load-coordinator-"
+TOTP_SECRET = "LOADTESTLOADTESTLOADTESTLOADTEST"  # noqa: S105 - throwaway accounts
 PAGE_SAVE_P95_AIM_MS = 300
 
 
-def seed(database: str, interns: int, with_results: int) -> None:
-    """The organisation, its coordinator and interns; the first ``with_results`` submitted."""
+def seed(database: str, interns: int, with_results: int, coordinators: int) -> None:
+    """The organisation, its coordinators and interns; the first ``with_results`` submitted."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
     with app.app_context():
         organisation = Organisation(name="Load test cooperative")
@@ -65,17 +67,22 @@ def seed(database: str, interns: int, with_results: int) -> None:
                 locale="en",
                 organisation_id=organisation.id,
                 password_hash=template.password_hash,
+                consent_version=CONSENT_VERSION,
             )
             for number in range(1, interns + 1)
         ]
-        coordinator = User(
-            username=COORDINATOR_NAME,
-            role=COORDINATOR,
-            locale="ja",
-            organisation_id=organisation.id,
-            password_hash=template.password_hash,
-        )
-        db.session.add_all([*users, coordinator])
+        coordinators = [  # one account each: a TOTP code signs in once
+            User(
+                username=f"{COORDINATOR_PREFIX}{number}",
+                role=COORDINATOR,
+                locale="ja",
+                organisation_id=organisation.id,
+                password_hash=template.password_hash,
+                totp_secret=TOTP_SECRET,
+            )
+            for number in range(1, coordinators + 1)
+        ]
+        db.session.add_all([*users, *coordinators])
         db.session.commit()
         state = app.extensions["readiness"]
         definition = state.definitions.default
@@ -220,7 +227,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     database = fresh_database(options.database)
-    seed(database, options.users, with_results=20)
+    seed(database, options.users, with_results=20, coordinators=options.coordinators)
     env = {
         "DATABASE_URL": database,
         "READINESS_SECRET_KEY": SECRET,
@@ -264,7 +271,8 @@ def main() -> int:
                 "LOAD_RECORD": str(record),
                 "LOAD_PASSWORD": PASSWORD,
                 "LOAD_INTERN_PREFIX": PREFIX,
-                "LOAD_COORDINATOR": COORDINATOR_NAME,
+                "LOAD_COORDINATOR_PREFIX": COORDINATOR_PREFIX,
+                "LOAD_TOTP_SECRET": TOTP_SECRET,
                 "LOAD_COORDINATORS": str(options.coordinators),
                 "LOAD_THINK": options.think,
             },

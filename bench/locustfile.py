@@ -23,6 +23,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pyotp
 from locust import FastHttpUser, between, events, task
 
 from readiness.config import PROJECT_ROOT
@@ -33,7 +34,9 @@ DEFINITION = require_definitions(PROJECT_ROOT / "questionnaires").default
 ANSWERS = demo_answer_sets()["base"]
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-password")
 INTERN_PREFIX = os.environ.get("LOAD_INTERN_PREFIX", "load-intern-")
-COORDINATOR = os.environ.get("LOAD_COORDINATOR", "load-coordinator")
+COORDINATOR_PREFIX = os.environ.get("LOAD_COORDINATOR_PREFIX", "load-coordinator-")
+TOTP_SECRET = os.environ.get("LOAD_TOTP_SECRET", "")
+_coordinator_numbers = count(1)
 #: The answer on each page that carries a marker unique to the save attempt.
 MARKERS = {
     "profile": "home_region",
@@ -182,17 +185,32 @@ class Coordinator(FastHttpUser):
     wait_time = between(3, 8)
 
     def on_start(self) -> None:
+        """Password, then the code from the account's authenticator (each its own account)."""
+        username = f"{COORDINATOR_PREFIX}{next(_coordinator_numbers)}"
         page = self.client.get("/auth/signin", name="sign-in page").text or ""
         self.client.post(
             "/auth/signin",
             data={
                 "csrf_token": hidden_fields(page).get("csrf_token", ""),
-                "username": COORDINATOR,
+                "username": username,
                 "password": PASSWORD,
             },
             name="sign in (coordinator)",
             allow_redirects=False,
         )
+        page = self.client.get("/auth/code", name="code page").text or ""
+        with self.client.post(
+            "/auth/code",
+            data={
+                "csrf_token": hidden_fields(page).get("csrf_token", ""),
+                "code": pyotp.TOTP(TOTP_SECRET).now(),
+            },
+            name="second factor",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 303:
+                response.failure(f"second factor answered {response.status_code}")
 
     @task(3)
     def dashboard(self) -> None:

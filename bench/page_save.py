@@ -49,6 +49,8 @@ def intern_session(port: int, number: int) -> tuple[str, str, bytes]:
         "/auth/signup",
         [("csrf_token", token(html)), *account, ("confirm", "correct horse"), ("locale", "en")],
     )
+    _, consent = page("/me/consent")
+    page("/me/consent", [("csrf_token", token(consent)), ("agree", "y")])
     _, home = page("/me")
     url, html = page("/assessments", [("csrf_token", token(home))])
     path = urllib.parse.urlsplit(url).path

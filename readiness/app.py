@@ -29,7 +29,7 @@ from readiness.extensions import babel, csrf, db, limiter, login_manager, migrat
 from readiness.jobs import cpu_workers, make_queue
 from readiness.reports.pool import RenderPool, shared_pool
 from readiness.reports.render import ReportRenderer
-from readiness.web import admin, auth, coordinator, errors, intern, pages, security
+from readiness.web import admin, auth, coordinator, errors, intern, my_data, pages, security
 from readiness.web.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(intern.bp)
+    app.register_blueprint(my_data.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(admin.bp)
     errors.register(app)

@@ -20,9 +20,11 @@ from readiness.commands import (
     create_admin_command,
     demo_command,
     init_db_command,
+    purge_command,
     report_command,
     reports_command,
     reproduce_command,
+    reset_totp_command,
 )
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
@@ -181,3 +183,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(reports_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(reset_totp_command)

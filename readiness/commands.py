@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ from sqlalchemy import inspect, select
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
 from readiness.jobs import build_zip
-from readiness.models import ADMIN, Assessment, Organisation, ReportJob, User, utcnow
+from readiness.models import ADMIN, Assessment, Organisation, ReportJob, User, new_token, utcnow
 from readiness.operations import reproduce_scorecard
+from readiness.passwords import guessable
+from readiness.privacy import purge
 from readiness.reports.service import report_pdf
 from readiness.web.forms import USERNAME_PATTERN
 
@@ -37,7 +40,14 @@ def init_db_command() -> None:
 FIRST_REVISION = "0001"
 #: Columns that migrations after the first one add ("table.column"): a database that lacks
 #: only these is a first-revision database. Keep in step with readiness/migrations/versions.
-ADDED_AFTER_FIRST = {"report_job.attempts"}
+ADDED_AFTER_FIRST = {
+    "report_job.attempts",
+    "user.consent_version",
+    "user.totp_secret",
+    "user.totp_last_step",
+    "consent",
+    "access_log",
+}
 
 
 def upgrade_database() -> None:
@@ -149,6 +159,10 @@ def create_admin_command(username: str, password: str) -> None:
         )
     if not 8 <= len(password) <= 128:
         raise click.BadParameter("use 8 to 128 characters", param_hint="--password")
+    if guessable(password, username):
+        raise click.BadParameter(
+            "many people use this password: choose another", param_hint="--password"
+        )
     if db.session.scalar(select(User).where(User.username == username)) is not None:
         raise click.ClickException(f"user name '{username}' is taken")
     admin = User(username=username, role=ADMIN, locale="ja")
@@ -207,3 +221,37 @@ def reports_command(organisation_name: str, output: Path, locale: str) -> None:
     click.echo(
         f"wrote {output}: {len(user_ids) - len(job.errors)} PDF(s), {len(job.errors)} not made"
     )
+
+
+@click.command("purge")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Apply the rules as of this day (default: today).",
+)
+@with_appcontext
+def purge_command(today: dt.datetime | None) -> None:
+    """Delete what the retention rules say is no longer needed (run it daily)."""
+    months = current_app.config["RETENTION_MONTHS"]
+    zip_days = current_app.config["REPORT_ZIP_DAYS"]
+    interns, zips = purge((today or dt.datetime.now()).date(), months, zip_days)
+    click.echo(
+        f"deleted {interns} intern account(s) over {months} months past their return or "
+        f"last activity, and {zips} report ZIP(s) over {zip_days} days old"
+    )
+
+
+@click.command("reset-totp")
+@click.argument("username")
+@with_appcontext
+def reset_totp_command(username: str) -> None:
+    """Forget a coordinator's or admin's authenticator (lost phone): they enrol again."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user '{username}'")
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.session_nonce = new_token()
+    db.session.commit()
+    click.echo(f"'{username}' will set up a new authenticator at the next sign-in")

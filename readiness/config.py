@@ -71,6 +71,17 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
         #: instance folder's currency-rates.yaml when there is one, else yen only.
         "CURRENCY_RATES_FILE": None,
+        #: Personal data (docs/privacy.md): an intern's data is deleted this many months after
+        #: their planned return or last activity, whichever is later (``flask purge``).
+        "RETENTION_MONTHS": 12,
+        #: Bulk ZIPs of plan PDFs are deleted this many days after they were made.
+        "REPORT_ZIP_DAYS": 7,
+        #: Coordinators and admins sign in with a password and a TOTP code (ASVS 6.3.3).
+        "TOTP_REQUIRED": True,
+        #: The issuer shown in authenticator apps next to the user name.
+        "TOTP_ISSUER": "readiness",
+        #: Wrong second-factor codes allowed per account (then 429 until the window passes).
+        "TOTP_LIMIT": "5 per 5 minutes",
     }
 
 
@@ -102,6 +113,9 @@ _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "COHORT_CACHE_SECONDS": float,
     "PROXY_HOPS": int,
     "LOG_REQUESTS": _flag,
+    "RETENTION_MONTHS": int,
+    "REPORT_ZIP_DAYS": int,
+    "TOTP_REQUIRED": _flag,
     "RATELIMIT_ENABLED": _flag,
     #: Host names the app answers to (Flask's TRUSTED_HOSTS); others get 400. Set it in
     #: production, where invitation links are built from the Host header.

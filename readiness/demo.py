@@ -23,6 +23,7 @@ from readiness.operations import (
     start_assessment,
     submit_assessment,
 )
+from readiness.privacy import record_consent
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo accounts, local data only
 
@@ -253,6 +254,8 @@ def _generated_interns(organisation: Organisation, prefix: str, seed: int) -> in
                 continue
             created += 1
             user.home_country, user.programme = country, answers["programme"]
+            if pages != 0 or submissions:
+                record_consent(user, "en")  # only those who started have agreed
             for round_number in range(max(submissions, 1 if pages else 0)):
                 assessment = start_assessment(user, definition)
                 if round_number + 1 < submissions:  # an earlier, weaker result
@@ -277,7 +280,7 @@ def load_demo_data() -> list[tuple[str, str]]:
     scorer = state.scorers[definition.id]
     sets = demo_answer_sets()
     accounts = [
-        ("demo-new", "signed up, has not started"),
+        ("demo-new", "signed up; has not yet agreed to the consent text or started"),
         ("demo-halfway", "stopped after 3 pages: resumes there"),
         ("demo-submitted", "two submitted assessments: result with change since the first"),
         ("demo-ready", "one submitted assessment, well prepared"),
@@ -292,6 +295,8 @@ def load_demo_data() -> list[tuple[str, str]]:
         user = _create_intern(username, first)
         if user is None:
             continue
+        if username in plans:
+            record_consent(user, "en")
         for answers, pages, submit in plans.get(username, []):
             assessment = start_assessment(user, definition)
             answer_pages(assessment, definition, answers, pages)
@@ -300,6 +305,6 @@ def load_demo_data() -> list[tuple[str, str]]:
     for seed, (name, coordinator) in enumerate(DEMO_ORGANISATIONS, start=1):
         organisation = _organisation(name)
         _create_user(coordinator, COORDINATOR, organisation)
-        accounts.append((coordinator, f"coordinator of {name}"))
+        accounts.append((coordinator, f"coordinator of {name} (sets up a TOTP app first)"))
         _generated_interns(organisation, f"{coordinator.removeprefix('coord-')}", seed)
     return accounts

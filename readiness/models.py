@@ -71,6 +71,12 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     #: Part of the session id: changing it ends every session of this user.
     session_nonce: Mapped[str] = mapped_column(String(64), default=new_token)
+    #: The version of the consent text this intern last agreed to (None: never, or withdrawn).
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    #: Coordinators' and admins' second factor (RFC 6238, base32); None until enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last time step whose code was accepted: a code works once.
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Profile for the dashboard: from the invitation, then from the intern's own answers.
     home_country: Mapped[str | None] = mapped_column(String(64))
@@ -99,6 +105,39 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Session id: user id plus nonce, so a stolen old cookie stops working."""
         return f"{self.id}:{self.session_nonce}"
+
+
+class Consent(db.Model):
+    """An intern's agreement to one version of the consent text (kept as proof, APPI Art. 27)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(20))
+    #: The language the text was shown in.
+    locale: Mapped[str] = mapped_column(String(10))
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccessLog(db.Model):
+    """One coordinator's look at one intern's record: a page view, a PDF, a CSV or ZIP row.
+
+    Ids only, and no foreign keys: the record of who looked must outlive both accounts.
+    """
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_subject", "subject_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None]
+    organisation_id: Mapped[int | None]
+    subject_id: Mapped[int | None]
+    #: view_intern, plan_pdf, csv_export or bulk_zip
+    action: Mapped[str] = mapped_column(String(40))
+    #: An assessment or job id, when there is one.
+    detail: Mapped[str | None] = mapped_column(String(100))
 
 
 class Assessment(db.Model):

@@ -1,12 +1,14 @@
 """Check a running readiness end to end, as docs/deploy.md's last step.
 
-    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000 COORDINATOR PASSWORD
+    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000 COORDINATOR PASSWORD [TOTP_KEY]
 
-It asks /readyz, signs in as the coordinator, opens the dashboard, starts a bulk
-report for every intern the dashboard shows, waits until the PDF workers have
-built the ZIP, downloads it and checks that every file in it is a PDF. Cookies
-are kept by hand, so it also works over plain HTTP on the server itself, where a
-browser would refuse production's HTTPS-only cookies. Exits 1 with the reason.
+It asks /readyz, signs in as the coordinator (password, then a code from TOTP_KEY;
+an account not yet enrolled is enrolled and its key printed for later runs), opens
+the dashboard, starts a bulk report for every intern the dashboard shows, waits
+until the PDF workers have built the ZIP, downloads it and checks that every file
+in it is a PDF. Cookies are kept by hand, so it also works over plain HTTP on the
+server itself, where a browser would refuse production's HTTPS-only cookies. Exits
+1 with the reason.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import time
 import urllib.parse
 import zipfile
 from http.cookies import SimpleCookie
+
+import pyotp
 
 
 class Visitor:
@@ -63,14 +67,29 @@ def check(condition: bool, message: str) -> None:
     print(f"ok: {message}")
 
 
-def main(base: str, username: str, password: str) -> None:
+def pass_second_factor(visitor: Visitor, secret: str | None) -> None:
+    """Type the current TOTP code; an account not yet enrolled is enrolled, and its key shown."""
+    _, _, page = visitor.request("GET", "/auth/code")
+    shown = re.search(rb'<span class="secret">([A-Z2-7 ]+)</span>', page)
+    if shown:
+        secret = shown.group(1).decode().replace(" ", "")
+        print(f"enrolled this account's authenticator: keep the key for later runs: {secret}")
+    if secret is None:
+        raise SystemExit("FAILED: this account has an authenticator: pass its key (4th argument)")
+    fields = {"csrf_token": token(page), "code": pyotp.TOTP(secret).now()}
+    status, headers, _ = visitor.request("POST", "/auth/code", fields)
+    check(status == 303 and "/coordinator" in headers.get("Location", ""), "coordinator signs in")
+
+
+def main(base: str, username: str, password: str, secret: str | None = None) -> None:
     visitor = Visitor(base)
     status, _, body = visitor.request("GET", "/readyz")
     check(status == 200, f"/readyz answers 200: {body.decode().strip()}")
     _, _, page = visitor.request("GET", "/auth/signin")
     fields = {"csrf_token": token(page), "username": username, "password": password}
     status, headers, _ = visitor.request("POST", "/auth/signin", fields)
-    check(status == 303 and "/coordinator" in headers.get("Location", ""), "coordinator signs in")
+    check(status == 303 and "/auth/code" in headers.get("Location", ""), "password accepted")
+    pass_second_factor(visitor, secret)
     status, _, dashboard = visitor.request("GET", "/coordinator/")
     interns = len(set(re.findall(rb'href="/coordinator/interns/(\d+)"', dashboard)))
     check(status == 200 and interns > 0, f"the dashboard lists {interns} interns")
@@ -100,6 +119,6 @@ def main(base: str, username: str, password: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         raise SystemExit(__doc__)
     main(*sys.argv[1:])

@@ -130,6 +130,30 @@ def form_fields(question_type: str, question_id: str, value: Any) -> list[tuple[
     return [(question_id, str(value))]
 
 
+def submit_sign_up(
+    client: FlaskClient, username: str, password: str, locale: str = "en", display_name: str = ""
+) -> Any:
+    """Fill in and send the sign-up form; the response, unchecked."""
+    page = client.get("/auth/signup").get_data(as_text=True)
+    fields = {"username": username, "password": password, "confirm": password}
+    fields |= {"locale": locale, "display_name": display_name}
+    return client.post("/auth/signup", data={"csrf_token": csrf_token(page), **fields})
+
+
+def submit_sign_in(client: FlaskClient, username: str, password: str) -> Any:
+    """Fill in and send the sign-in form (the password step); the response, unchecked."""
+    page = client.get("/auth/signin").get_data(as_text=True)
+    fields = {"csrf_token": csrf_token(page), "username": username, "password": password}
+    return client.post("/auth/signin", data=fields)
+
+
+def give_consent(client: FlaskClient) -> None:
+    """Tick the box on the consent page, as every intern does before starting (P1)."""
+    page = client.get("/me/consent").get_data(as_text=True)
+    response = client.post("/me/consent", data={"csrf_token": csrf_token(page), "agree": "y"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+
+
 class InternBrowser:
     """Drives the intern flow through the test client, as a phone browser would."""
 
@@ -140,27 +164,12 @@ class InternBrowser:
     def sign_up(
         self, username: str = "intern-a", password: str = "correct horse", display_name: str = ""
     ) -> None:
-        page = self.client.get("/auth/signup").get_data(as_text=True)
-        response = self.client.post(
-            "/auth/signup",
-            data={
-                "csrf_token": csrf_token(page),
-                "username": username,
-                "password": password,
-                "confirm": password,
-                "locale": "en",
-                "display_name": display_name,
-            },
-        )
+        response = submit_sign_up(self.client, username, password, display_name=display_name)
         assert response.status_code == 303, response.get_data(as_text=True)
+        give_consent(self.client)
 
     def sign_in(self, username: str = "intern-a", password: str = "correct horse") -> None:
-        page = self.client.get("/auth/signin").get_data(as_text=True)
-        response = self.client.post(
-            "/auth/signin",
-            data={"csrf_token": csrf_token(page), "username": username, "password": password},
-        )
-        assert response.status_code == 303
+        assert submit_sign_in(self.client, username, password).status_code == 303
 
     def start(self) -> int:
         home = self.client.get("/me").get_data(as_text=True)

@@ -57,7 +57,7 @@ def test_migrations_build_the_models_schema_and_take_it_down_again(empty_app: Fl
         assert tables() <= {"alembic_version"}
 
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_init_db_migrates_an_empty_database(empty_app: Flask) -> None:

@@ -127,10 +127,13 @@ def two_servers(migrated_database: str) -> Iterator[tuple[str, str]]:
 
 
 def sign_up(phone: Phone, username: str) -> int:
-    """Sign up and start an assessment; returns its id."""
+    """Sign up, agree to the consent text and start an assessment; returns its id."""
     _, page = phone.get("/auth/signup")
     fields = {"username": username, "password": "correct horse", "confirm": "correct horse"}
-    phone.post("/auth/signup", [("csrf_token", token(page)), *fields.items(), ("locale", "en")])
+    _, consent = phone.post(
+        "/auth/signup", [("csrf_token", token(page)), *fields.items(), ("locale", "en")]
+    )
+    phone.post("/me/consent", [("csrf_token", token(consent)), ("agree", "y")])
     _, home = phone.get("/me")
     url, _ = phone.post("/assessments", [("csrf_token", token(home))])
     return int(re.search(r"/assessments/(\d+)", url).group(1))

@@ -1,17 +1,18 @@
-"""The admin's page: organisations and their coordinators."""
+"""The admin's pages: organisations and their coordinators, and the access log."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from readiness.extensions import db
-from readiness.models import ADMIN, COORDINATOR, INTERN, Organisation, User
+from readiness.models import ADMIN, COORDINATOR, INTERN, AccessLog, Organisation, User
 from readiness.web.access import role_required
 from readiness.web.forms import CoordinatorForm, OrganisationForm
 
@@ -94,3 +95,30 @@ def create_coordinator() -> Response:
         _("Coordinator created."),
         _("This user name is taken; choose another."),
     )
+
+
+ACCESS_LOG_PAGE = 100
+
+
+@bp.get("/access-log")
+@role_required(ADMIN)
+def access_log() -> str:
+    """Who looked at which intern's record, newest first; filter by an intern's user name."""
+    actor, subject = aliased(User), aliased(User)
+    query = (
+        select(AccessLog, actor.username, subject.username, Organisation.name)
+        .outerjoin(actor, actor.id == AccessLog.actor_id)
+        .outerjoin(subject, subject.id == AccessLog.subject_id)
+        .outerjoin(Organisation, Organisation.id == AccessLog.organisation_id)
+        .order_by(AccessLog.id.desc())
+        .limit(ACCESS_LOG_PAGE)
+    )
+    intern = request.args.get("intern", "").strip()[:40]
+    if intern:
+        query = query.where(subject.username == intern)
+    before = request.args.get("before", "")
+    if before.isdigit() and len(before) < 19:
+        query = query.where(AccessLog.id < int(before))
+    rows = db.session.execute(query).all()
+    older = rows[-1][0].id if len(rows) == ACCESS_LOG_PAGE else None
+    return render_template("admin/access_log.html", rows=rows, intern=intern, older=older)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import (
     Blueprint,
@@ -18,14 +19,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from readiness import totp
 from readiness.extensions import db, limiter, login_manager
 from readiness.models import ADMIN, COORDINATOR, Organisation, User, new_token
 from readiness.operations import accept_invitation, open_invitation
 from readiness.web.errors import render_error
-from readiness.web.forms import JoinForm, PasswordChangeForm, SignInForm, SignUpForm
+from readiness.web.forms import JoinForm, PasswordChangeForm, SignInForm, SignUpForm, TotpForm
 from readiness.web.i18n import select_locale
 from readiness.web.logs import security_event
 from readiness.web.navigation import safe_next_url
@@ -103,13 +106,86 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.check_password(form.password.data):
+            target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
+            if needs_second_factor(user):
+                session.clear()
+                session[PENDING] = {"id": user.get_id(), "at": time.time(), "next": target}
+                return redirect(url_for("auth.second_factor"), 303)
             _start_session(user)
             security_event("sign_in", user_id=user.id)
-            target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             return redirect(target, 303)
         security_event("sign_in_refused", logging.WARNING)  # not the name typed: personal
         form.password.errors.append(_("The user name or password is not correct."))
     return render_template("auth/sign_in.html", form=form)
+
+
+#: The session key of a sign-in waiting for its second factor, and how long it waits.
+PENDING, PENDING_SECONDS = "pending_sign_in", 300
+
+
+def needs_second_factor(user: User) -> bool:
+    """Coordinators and admins see many interns: a password alone is not enough (ASVS 6.3.3).
+
+    Interns are the written exception (docs/security.md): they see only their own data, and
+    many have no second device or share a phone.
+    """
+    return current_app.config["TOTP_REQUIRED"] and user.role in (COORDINATOR, ADMIN)
+
+
+def _pending_user() -> User | None:
+    """The user who typed the right password in this session less than five minutes ago."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return load_user(str(pending.get("id", "")))
+
+
+def _code_key() -> str:
+    """Wrong codes count per account, wherever they come from."""
+    pending = session.get(PENDING)
+    return f"totp|{pending.get('id', '') if isinstance(pending, dict) else ''}"
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["TOTP_LIMIT"],
+    methods=["POST"],
+    key_func=_code_key,
+    deduct_when=lambda response: response.status_code != 303,  # only wrong codes count
+)
+def second_factor() -> Response | str:
+    """The second step of signing in: a code from the app, or setting the app up first."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please sign in again: the sign-in waited too long."), "info")
+        return redirect(url_for("auth.sign_in"))
+    pending = session[PENDING]
+    if user.totp_secret is None and "secret" not in pending:
+        pending["secret"] = totp.new_secret()
+        session.modified = True
+    secret = user.totp_secret or pending["secret"]
+    form = TotpForm()
+    if form.validate_on_submit():
+        step = totp.accepted_step(secret, form.code.data, user.totp_last_step)
+        if step is not None:
+            user.totp_secret, user.totp_last_step = secret, step
+            db.session.commit()
+            target = pending["next"]
+            _start_session(user)
+            security_event("sign_in", user_id=user.id, second_factor=True)
+            return redirect(target, 303)
+        security_event("second_factor_refused", logging.WARNING, user_id=user.id)
+        form.code.errors.append(_("This code is not right, or was used already. Try the next one."))
+    setup = user.totp_secret is None
+    uri = totp.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
+    return render_template(
+        "auth/second_factor.html",
+        form=form,
+        setup=setup,
+        qr=Markup(totp.qr_svg(uri)) if setup else None,  # noqa: S704 - made by segno, no input
+        secret=totp.spaced(secret) if setup else None,
+    )
 
 
 @bp.post("/signout")

@@ -38,6 +38,7 @@ from readiness.extensions import db
 from readiness.jobs import MAX_ATTEMPTS, create_job
 from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
 from readiness.operations import create_invitation, create_invitations, submitted_assessments
+from readiness.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
 from readiness.reports.formatting import BAND_MARKS, format_date
 from readiness.reports.service import plan_for
 from readiness.roster import MAX_BYTES, parse_roster
@@ -172,8 +173,10 @@ def export_csv() -> Response:
     dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
-    interns = matching_interns(current_user.organisation_id, query, today)
+    interns = list(matching_interns(current_user.organisation_id, query, today))
     header, rows = intern_table(interns, dimensions, select_locale(), today)
+    rows = list(rows)  # read before the access log's commit expires the loaded interns
+    record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns])
     response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{safe_filename(f"interns-{today.isoformat()}.csv")}"'
@@ -186,6 +189,7 @@ def export_csv() -> Response:
 @role_required(COORDINATOR)
 def intern(user_id: int) -> str:
     person = intern_of_my_organisation(user_id)
+    record_access(current_user, VIEW_INTERN, [person.id])
     assessments = submitted_assessments(person)
     latest = assessments[0] if assessments else None
     definition = _state().definitions.get(latest.questionnaire_id) if latest else None
@@ -206,8 +210,10 @@ def intern(user_id: int) -> str:
 @role_required(COORDINATOR)
 def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int]:
     person = intern_of_my_organisation(user_id)
+    assessment = assessment_of(person, assessment_id)
+    record_access(current_user, PLAN_PDF, [person.id], str(assessment.id))
     return plan_pdf_download(
-        assessment_of(person, assessment_id),
+        assessment,
         f"readiness-plan-{person.username}-",
         _("The PDF could not be made right now (%(reason)s). Please try again in a minute."),
     )
@@ -307,6 +313,7 @@ def report_job_download(job_id: int) -> Response:
     job = _own_job(job_id)
     if job.status != "done" or not job.zip_path or not Path(job.zip_path).is_file():
         abort(404)
+    record_access(current_user, BULK_ZIP, json.loads(job.user_ids_json), f"job {job.id}")
     response = send_file(
         job.zip_path,
         mimetype="application/zip",

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     Field,
     HiddenField,
@@ -50,6 +51,7 @@ from readiness.core.model import (
     TextQuestion,
     localize,
 )
+from readiness.passwords import guessable
 
 MAX_CHOICES = 100
 
@@ -335,6 +337,15 @@ LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.item
 PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up to 128)."))
 
 
+def _hard_to_guess(form: Form, field: Field) -> None:
+    """Refuse the passwords guessers try first, and ones containing the user name."""
+    username = (form.username.data or "") if hasattr(form, "username") else ""
+    if field.data and guessable(field.data, username):
+        raise ValidationError(
+            _l("Many people use this password, so it is easy to guess. Choose another.")
+        )
+
+
 def _password_again() -> Any:
     """The field that repeats ``password``: a typo in a new password is caught here."""
     return PasswordField(
@@ -350,7 +361,7 @@ class NewAccountForm(Form):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess])
     confirm = _password_again()
 
 
@@ -358,7 +369,9 @@ class PasswordChangeForm(Form):
     """The current password, and a new one typed twice."""
 
     current = PasswordField(_l("Current password"), validators=[REQUIRED, _at_most(128)])
-    password = PasswordField(_l("New password"), validators=[REQUIRED, PASSWORD_RULE])
+    password = PasswordField(
+        _l("New password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess]
+    )
     confirm = _password_again()
 
 
@@ -433,7 +446,7 @@ class OrganisationForm(Form):
 class CoordinatorForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess])
 
 
 class RosterForm(Form):
@@ -443,4 +456,34 @@ class RosterForm(Form):
             FileRequired(_l("Choose a CSV file.")),
             FileAllowed(["csv", "txt"], _l("Choose a .csv file.")),
         ],
+    )
+
+
+class ConsentForm(Form):
+    """Agreement to the consent text: never ticked in advance (P1)."""
+
+    agree = BooleanField(
+        _l("I have read this and agree that readiness keeps and uses my data as described."),
+        validators=[
+            InputRequired(_l("Please tick the box to agree, or sign out if you do not agree."))
+        ],
+    )
+
+
+class DeleteAccountForm(Form):
+    """Deleting one's own account needs the password again: a borrowed phone cannot do it."""
+
+    password = PasswordField(_l("Your password"), validators=[REQUIRED, _at_most(128)])
+
+
+class TotpForm(Form):
+    """The six-digit code from an authenticator app."""
+
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        validators=[
+            REQUIRED,
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("Type the six digits the app shows.")),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 7},
     )

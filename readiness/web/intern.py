@@ -32,6 +32,7 @@ from readiness.operations import (
     submit_assessment,
     submitted_assessments,
 )
+from readiness.privacy import needs_consent
 from readiness.reports.service import plan_for
 from readiness.web.downloads import plan_pdf_download
 from readiness.web.forms import ActionForm
@@ -43,10 +44,17 @@ bp = Blueprint("intern", __name__)
 
 @bp.before_request
 @login_required
-def _require_intern() -> None:
+def _require_intern() -> Response | None:
     """Every page here needs a signed-in intern (coordinators have their own pages)."""
     if current_user.role != INTERN:
         abort(403)
+    if needs_consent(current_user) and (
+        request.method == "GET" or request.endpoint == "intern.start"
+    ):
+        # Pages and starting ask first. A page save in flight goes through: that intern agreed
+        # to an earlier version, and their typing must not be lost to a new text.
+        return redirect(url_for("my_data.consent"))
+    return None
 
 
 def _state() -> Any:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from readiness import create_app
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
+from readiness.models import User
 
 from ..conftest import PROJECT_ROOT
 
@@ -49,6 +52,21 @@ class LiveServer:
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
+
+    def authenticator_secret(self, page: Page, username: str) -> str:
+        """The key the set-up page shows (first sign-in), else the one the account holds.
+
+        Each sign-in here is like a new device within the same 30 seconds, so the step the
+        one before used is forgotten (a code works once: tests/security tests that).
+        """
+        shown = page.locator(".secret")
+        if shown.count():
+            return shown.inner_text().replace(" ", "")
+        with self.app.app_context():
+            user = db.session.scalar(select(User).where(User.username == username))
+            user.totp_last_step = None
+            db.session.commit()
+            return user.totp_secret
 
     def __exit__(self, *_: Any) -> None:
         self.server.shutdown()
@@ -127,8 +145,22 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def sign_in(page: Page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/auth/signin")
+def sign_in(
+    page: Page,
+    server: LiveServer,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    on_code_page: Callable[[Page], None] | None = None,
+) -> None:
+    """Sign in; coordinators and admins then pass the second factor as their phone would."""
+    page.goto(f"{server.url}/auth/signin")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("form button[type=submit].primary")
+    page.wait_for_url(lambda url: not url.endswith("/auth/signin"))
+    if page.url.endswith("/auth/code"):
+        if on_code_page:
+            on_code_page(page)
+        page.fill("#code", pyotp.TOTP(server.authenticator_secret(page, username)).now())
+        page.click("form button[type=submit].primary")
+        page.wait_for_url(lambda url: not url.endswith("/auth/code"))

@@ -17,6 +17,7 @@ from readiness.core.definitions import AssessmentDefinition
 
 from .answering import fill_page_with_mouse
 from .conftest import DESKTOP, PHONE, LiveServer, new_context, screenshot, sign_in
+from .test_intern_flow import agree
 
 AXE = Axe()
 BLOCKING = {"serious", "critical"}
@@ -59,7 +60,10 @@ def test_intern_pages_have_no_serious_accessibility_violations(
     page.fill("#confirm", "correct horse battery")
     page.select_option("#locale", locale)
     page.click("form button[type=submit].primary")
+    expect(page).to_have_url(re.compile(r"/me/consent$"))
     expect(page.locator("html")).to_have_attribute("lang", re.compile(rf"^{locale}"))
+    check(page, f"a11y-consent-{locale}", problems)
+    agree(page)
     check(page, f"a11y-home-{locale}", problems)
     page.click("form[action$='/assessments'] button")
     check(page, f"a11y-page-{locale}", problems)
@@ -73,6 +77,8 @@ def test_intern_pages_have_no_serious_accessibility_violations(
     page.click("form[action$='/submit'] button[type=submit]")
     expect(page).to_have_url(re.compile(r"/result$"))
     check(page, f"a11y-result-{locale}", problems)
+    page.goto(f"{base}/me/data")
+    check(page, f"a11y-my-data-{locale}", problems)
     context.close()
     assert not problems, problems
 
@@ -84,7 +90,12 @@ def test_coordinator_pages_have_no_serious_accessibility_violations(
     context = new_context(browser, DESKTOP)
     page = context.new_page()
     problems: dict[str, list[str]] = {}
-    sign_in(page, live_server.url, "coord-minato")
+    sign_in(
+        page,
+        live_server,
+        "coord-minato",
+        on_code_page=lambda code_page: check(code_page, f"a11y-second-factor-{locale}", problems),
+    )
     page.select_option("form.lang select[name=locale]", locale)
     page.click("form.lang button[type=submit]")
     expect(page.locator("html")).to_have_attribute("lang", re.compile(rf"^{locale}"))
@@ -101,7 +112,7 @@ def test_a_band_is_never_shown_by_colour_alone(browser: Browser, live_server: Li
     """Every coloured band mark carries its band's name as text (visible or for screen readers)."""
     context = new_context(browser, DESKTOP, locale="en-US")
     page = context.new_page()
-    sign_in(page, live_server.url, "coord-sakura")
+    sign_in(page, live_server, "coord-sakura")
     marks = page.locator("[class*='band-']")
     assert marks.count() > 0
     unnamed = page.eval_on_selector_all(

@@ -13,8 +13,7 @@ from .conftest import LiveServer, screenshot, sign_in
 def test_a_coordinator_filters_downloads_one_pdf_and_a_bulk_zip(
     desktop: Page, live_server: LiveServer
 ) -> None:
-    base = live_server.url
-    sign_in(desktop, base, "coord-sakura")
+    sign_in(desktop, live_server, "coord-sakura")
     expect(desktop).to_have_url(re.compile(r"/coordinator/$"))
     expect(desktop.locator("html")).to_have_attribute("lang", "ja")
     screenshot(desktop, "dashboard-1280")

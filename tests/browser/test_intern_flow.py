@@ -22,6 +22,16 @@ def sign_up(page: Page, base: str, username: str) -> None:
     page.fill("#confirm", PASSWORD)
     page.select_option("#locale", "en")
     page.click("form button[type=submit].primary")
+    expect(page).to_have_url(re.compile(r"/me/consent$"))
+    agree(page)
+
+
+def agree(page: Page) -> None:
+    """The consent page: nothing is ticked in advance; tick, agree, and land at home."""
+    box = page.locator("input[name=agree]")
+    expect(box).not_to_be_checked()
+    box.check()
+    page.click("form button[type=submit].primary")
     expect(page).to_have_url(re.compile(r"/me$"))
 
 

@@ -87,6 +87,8 @@ REFUSED_POSTS = [
     ("intern_a", "coordinator.invitations", 403),
     ("coordinator_1", "admin.create_organisation", 403),
     ("coordinator_2", "admin.create_coordinator", 403),
+    ("coordinator_1", "my_data.delete", 403),
+    ("admin", "my_data.delete", 403),
 ]
 TOKEN_PAGES = {"intern": "/me", "coordinator": "/coordinator/", "admin": "/admin/"}
 

@@ -8,6 +8,7 @@ import io
 import re
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,11 +23,14 @@ from readiness.dashboard import (
 )
 from readiness.extensions import db
 from readiness.models import Invitation, Organisation, User, utcnow
+from readiness.privacy import CONSENT_VERSION
 from readiness.roster import parse_roster
 
-from ..conftest import InternBrowser, csrf_token
+from ..conftest import InternBrowser, csrf_token, give_consent, submit_sign_in
 
 PASSWORD = "coordinator-pass"
+#: The authenticator secret of every coordinator and admin that make_user creates.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 INTERN_PASSWORD = "intern-password"  # what interns who join by invitation choose here
 
 
@@ -42,6 +46,10 @@ def make_user(
                 db.session.add(org)
                 db.session.flush()
         profile.setdefault("locale", "en")  # these tests read English; test_i18n covers ja
+        if role == "intern":
+            profile.setdefault("consent_version", CONSENT_VERSION)  # agreed (P1 tests ask)
+        else:
+            profile.setdefault("totp_secret", TOTP_SECRET)  # enrolled (T11 tests enrolment)
         user = User(
             username=username, role=role, organisation_id=org.id if org else None, **profile
         )
@@ -53,13 +61,32 @@ def make_user(
 
 def signed_in(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
     client = app.test_client()
-    page = client.get("/auth/signin").text
-    response = client.post(
-        "/auth/signin",
-        data={"csrf_token": csrf_token(page), "username": username, "password": password},
-    )
+    response = submit_sign_in(client, username, password)
     assert response.status_code == 303
+    if response.location.endswith("/auth/code"):
+        pass_second_factor(app, client, username)
     return client
+
+
+def pass_second_factor(app: Flask, client: FlaskClient, username: str) -> None:
+    """Type the code the phone shows now (setting the app up first if need be).
+
+    Each sign-in in a test is like a new device within the same 30 seconds, so the step
+    used by the one before is forgotten first (a code works once: T11 tests that).
+    """
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.totp_last_step = None
+        db.session.commit()
+        secret = user.totp_secret
+    page = client.get("/auth/code").text
+    if secret is None:  # not enrolled yet: set the app up from the key the page shows
+        secret = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', page).group(1)
+        secret = secret.replace(" ", "")
+    response = client.post(
+        "/auth/code", data={"csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()}
+    )
+    assert response.status_code == 303, response.text[:1000]
 
 
 def invite(client: FlaskClient, **fields: str) -> str:
@@ -86,6 +113,7 @@ def join(app: Flask, path: str, username: str) -> FlaskClient:
         },
     )
     assert response.status_code == 303, response.text[:500]
+    give_consent(client)
     return client
 
 

@@ -33,26 +33,19 @@ from ..conftest import (
     EnglishBrowserClient,
     InternBrowser,
     csrf_token,
+    give_consent,
     hidden_value,
     stored_answers,
+    submit_sign_up,
 )
 from ..reports.conftest import pdf_text, uncovered_characters
 from .test_coordinator import invite, join, make_user, signed_in
 
 
 def signed_up(client: FlaskClient, definition, locale: str) -> InternBrowser:
-    page = client.get("/auth/signup").text
-    response = client.post(
-        "/auth/signup",
-        data={
-            "csrf_token": csrf_token(page),
-            "username": f"intern-{locale}",
-            "password": "correct horse",
-            "confirm": "correct horse",
-            "locale": locale,
-        },
-    )
+    response = submit_sign_up(client, f"intern-{locale}", "correct horse", locale)
     assert response.status_code == 303
+    give_consent(client)
     return InternBrowser(client, definition)
 
 

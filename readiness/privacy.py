@@ -1,0 +1,231 @@
+"""Personal data: consent, an intern's own copy of their data, deletion, retention, access log.
+
+Decisions behind this (docs/privacy.md says them to people):
+
+- The organisation that invites an intern (a supervising or registered support organisation)
+  is the operator of that intern's data under APPI; readiness processes it on its behalf.
+  Its coordinators are therefore not a third party, and the consent text names them.
+- Nobody else receives anything: no employer, no home-country partner, no processor abroad.
+- Withdrawing consent means deleting the account: the data has no other purpose.
+- An intern's data is deleted ``RETENTION_MONTHS`` after their planned return (or after their
+  last activity, whichever is later); ZIPs of plan PDFs are deleted after ``REPORT_ZIP_DAYS``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+
+from readiness.extensions import db
+from readiness.models import (
+    INTERN,
+    AccessLog,
+    Answer,
+    Assessment,
+    Consent,
+    Invitation,
+    LatestScore,
+    Organisation,
+    ReportJob,
+    ReportPDF,
+    User,
+    utcnow,
+)
+
+#: The consent text's version. Change it whenever the text's meaning changes: every intern
+#: is then asked again before they can go on (P1).
+CONSENT_VERSION = "2026-11-25"
+
+#: What a coordinator did with an intern's record (AccessLog.action).
+VIEW_INTERN, PLAN_PDF, CSV_EXPORT, BULK_ZIP = "view_intern", "plan_pdf", "csv_export", "bulk_zip"
+
+
+def needs_consent(user: User) -> bool:
+    """Whether this user must agree to the current consent text before going on."""
+    return user.role == INTERN and user.consent_version != CONSENT_VERSION
+
+
+def record_consent(user: User, locale: str) -> None:
+    """Keep the agreement (version, language, time) and let the intern go on."""
+    db.session.add(Consent(user_id=user.id, version=CONSENT_VERSION, locale=locale))
+    user.consent_version = CONSENT_VERSION
+    db.session.commit()
+
+
+def record_access(actor: User, action: str, subject_ids: Iterable[int], detail: str = "") -> None:
+    """Write one access-log row per intern the coordinator looked at (one transaction)."""
+    rows = [
+        {
+            "at": utcnow(),
+            "actor_id": actor.id,
+            "organisation_id": actor.organisation_id,
+            "subject_id": subject_id,
+            "action": action,
+            "detail": detail or None,
+        }
+        for subject_id in subject_ids
+    ]
+    if rows:
+        db.session.execute(insert(AccessLog), rows)
+        db.session.commit()
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """Everything stored about this intern, as one JSON-ready document (APPI Art. 33)."""
+    organisation = (
+        db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    )
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.user_id == user.id).order_by(Assessment.id)
+    )
+    consents = db.session.scalars(
+        select(Consent).where(Consent.user_id == user.id).order_by(Consent.id)
+    )
+    invitations = db.session.scalars(select(Invitation).where(Invitation.used_by_id == user.id))
+    accesses = db.session.execute(
+        select(AccessLog, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == AccessLog.organisation_id)
+        .where(AccessLog.subject_id == user.id)
+        .order_by(AccessLog.id)
+    )
+    return {
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "user_name": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "language": user.locale,
+            "organisation": organisation.name if organisation else None,
+            "created_at": _iso(user.created_at),
+            "home_country": user.home_country,
+            "field": user.field,
+            "programme": user.programme,
+            "planned_return": _iso(user.planned_return),
+        },
+        "consents": [
+            {"version": c.version, "language": c.locale, "given_at": _iso(c.given_at)}
+            for c in consents
+        ],
+        "invitation": [
+            {
+                "display_name": i.display_name,
+                "home_country": i.home_country,
+                "field": i.field,
+                "programme": i.programme,
+                "planned_return": _iso(i.planned_return),
+                "used_at": _iso(i.used_at),
+            }
+            for i in invitations
+        ],
+        "assessments": [_assessment_data(a) for a in assessments],
+        "seen_by_coordinators": [
+            {"at": _iso(log.at), "organisation": name, "what": log.action} for log, name in accesses
+        ],
+    }
+
+
+def _assessment_data(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "id": assessment.id,
+        "questionnaire": assessment.questionnaire_id,
+        "status": assessment.status,
+        "started_at": _iso(assessment.created_at),
+        "saved_at": _iso(assessment.updated_at),
+        "submitted_at": _iso(assessment.submitted_at),
+        "answers": assessment.answer_values(),
+        "scores": json.loads(assessment.scorecard_json) if assessment.scorecard_json else None,
+    }
+
+
+def delete_account(user_id: int) -> None:
+    """Remove the intern and everything that names them, in one transaction.
+
+    Assessments, answers, cached PDFs, latest scores, consents, the invitation they joined
+    with, and every ZIP of plan PDFs that holds theirs. Access-log rows stay (ids only):
+    they record what coordinators did.
+    """
+    assessment_ids = select(Assessment.id).where(Assessment.user_id == user_id)
+    for zip_path in _zips_naming(user_id):
+        Path(zip_path).unlink(missing_ok=True)
+    db.session.execute(delete(ReportPDF).where(ReportPDF.assessment_id.in_(assessment_ids)))
+    db.session.execute(delete(Answer).where(Answer.assessment_id.in_(assessment_ids)))
+    db.session.execute(delete(Assessment).where(Assessment.user_id == user_id))
+    db.session.execute(delete(LatestScore).where(LatestScore.user_id == user_id))
+    db.session.execute(delete(Consent).where(Consent.user_id == user_id))
+    db.session.execute(delete(Invitation).where(Invitation.used_by_id == user_id))
+    db.session.execute(delete(User).where(User.id == user_id))
+    db.session.commit()
+    db.session.expunge_all()
+
+
+def _zips_naming(user_id: int) -> list[str]:
+    """The ZIP files of report jobs that include this intern; the jobs forget their ZIP."""
+    paths = []
+    jobs = db.session.scalars(select(ReportJob).where(ReportJob.zip_path.is_not(None)))
+    for job in jobs:
+        if user_id in json.loads(job.user_ids_json or "[]"):
+            paths.append(job.zip_path)
+            job.zip_path = None
+    return paths
+
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def expired_interns(today: dt.date, months: int) -> list[int]:
+    """Interns whose planned return, or last activity if later, is over ``months`` ago."""
+    last_saved = (
+        select(Assessment.user_id, func.max(Assessment.updated_at).label("saved"))
+        .group_by(Assessment.user_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(User.id, User.planned_return, User.created_at, last_saved.c.saved)
+        .outerjoin(last_saved, last_saved.c.user_id == User.id)
+        .where(User.role == INTERN)
+    )
+    expired = []
+    for user_id, planned_return, created_at, saved in rows:
+        dates = [d for d in (planned_return, created_at.date(), saved and saved.date()) if d]
+        if months_later(max(dates), months) < today:
+            expired.append(user_id)
+    return expired
+
+
+def old_zips(now: dt.datetime, days: int) -> list[ReportJob]:
+    """Finished report jobs whose ZIP is older than ``days``."""
+    return list(
+        db.session.scalars(
+            select(ReportJob).where(
+                ReportJob.zip_path.is_not(None),
+                ReportJob.finished_at < now - dt.timedelta(days=days),
+            )
+        )
+    )
+
+
+def purge(today: dt.date, months: int, zip_days: int) -> tuple[int, int]:
+    """Apply the retention rules; returns (interns deleted, ZIPs deleted)."""
+    interns = expired_interns(today, months)
+    for user_id in interns:
+        delete_account(user_id)
+    jobs = old_zips(dt.datetime.combine(today, dt.time()), zip_days)
+    for job in jobs:
+        Path(job.zip_path).unlink(missing_ok=True)
+        job.zip_path = None
+    db.session.commit()
+    return len(interns), len(jobs)

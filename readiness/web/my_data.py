@@ -1,0 +1,107 @@
+"""An intern's own data: the consent page, a copy of everything (JSON), deleting the account."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import select
+
+from readiness import privacy
+from readiness.extensions import db, limiter
+from readiness.models import INTERN, Consent, Organisation, User
+from readiness.privacy import delete_account, export_data, needs_consent, record_consent
+from readiness.web.forms import ConsentForm, DeleteAccountForm
+from readiness.web.i18n import select_locale
+from readiness.web.logs import security_event
+
+bp = Blueprint("my_data", __name__, url_prefix="/me")
+
+
+@bp.before_request
+@login_required
+def _require_intern() -> None:
+    if current_user.role != INTERN:
+        abort(403)
+
+
+def _organisation() -> Organisation | None:
+    if current_user.organisation_id is None:
+        return None
+    return db.session.get(Organisation, current_user.organisation_id)
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent() -> Response | str:
+    """What is stored, why, who sees it and for how long; nothing goes on until agreed."""
+    form = ConsentForm()
+    if form.validate_on_submit():
+        record_consent(db.session.get(User, current_user.id), select_locale())
+        return redirect(url_for("intern.home"), 303)
+    return render_template(
+        "my_data/consent.html",
+        form=form,
+        organisation=_organisation(),
+        retention_months=current_app.config["RETENTION_MONTHS"],
+        version=privacy.CONSENT_VERSION,
+        agreed=not needs_consent(current_user),
+    )
+
+
+def _overview(form: DeleteAccountForm) -> str:
+    consents = db.session.scalars(
+        select(Consent).where(Consent.user_id == current_user.id).order_by(Consent.id.desc())
+    )
+    return render_template(
+        "my_data/overview.html",
+        consents=list(consents),
+        organisation=_organisation(),
+        retention_months=current_app.config["RETENTION_MONTHS"],
+        form=form,
+    )
+
+
+@bp.get("/data")
+def overview() -> str:
+    """The consent given, the download and the delete button."""
+    return _overview(DeleteAccountForm())
+
+
+@bp.get("/data.json")
+def download() -> Response:
+    """Everything stored about the intern, in one file they can keep or take elsewhere."""
+    document = json.dumps(export_data(current_user), ensure_ascii=False, indent=2)
+    response = Response(document, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="readiness-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/delete")
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"])
+def delete() -> Response | tuple[str, int]:
+    """Delete the account and everything that names the intern, then sign out."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit() and current_user.check_password(form.password.data):
+        user_id = current_user.id
+        delete_account(user_id)
+        security_event("account_deleted", user_id=user_id)
+        session.clear()
+        logout_user()
+        flash(_("Your account and all your answers are deleted."), "success")
+        return redirect(url_for("pages.index"), 303)
+    if not form.password.errors:
+        form.password.errors.append(_("The password is not correct."))
+    return _overview(form), 400

@@ -1,0 +1,161 @@
+"""Checklist item T14 (passwords, codes) of ../shared/security.md.
+
+Passwords: 8 to 128 characters of anything, kept verbatim; the ones guessers try first are
+refused. Second factor: coordinators and admins sign in with a password and a TOTP code
+(ASVS 6.3.3); interns are the written exception. A code works once, wrong codes are
+throttled, and a lost phone can be reset. (Invitation codes: tests/web/test_coordinator.py.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from readiness import totp
+from readiness.extensions import db
+from readiness.models import User
+from readiness.web import auth
+
+from ..conftest import csrf_token, submit_sign_in, submit_sign_up
+from ..web.test_coordinator import PASSWORD, TOTP_SECRET, make_user, signed_in
+
+
+def password_step(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
+    client = app.test_client()
+    response = submit_sign_in(client, username, password)
+    assert response.status_code == 303
+    assert response.location.endswith("/auth/code")
+    return client
+
+
+def send_code(client: FlaskClient, code: str) -> object:
+    page = client.get("/auth/code").text
+    return client.post("/auth/code", data={"csrf_token": csrf_token(page), "code": code})
+
+
+def user(app: Flask, username: str) -> User:
+    with app.app_context():
+        return db.session.scalar(select(User).where(User.username == username))
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_t14_a_password_alone_does_not_sign_in_a_coordinator_or_admin(
+    app: Flask, role: str
+) -> None:
+    make_user(app, f"{role}-2fa", role, "Org 2FA" if role == "coordinator" else None)
+    client = password_step(app, f"{role}-2fa")
+    home = "/coordinator/" if role == "coordinator" else "/admin/"
+    assert client.get(home).status_code == 302  # still signed out
+    response = send_code(client, pyotp.TOTP(TOTP_SECRET).now())
+    assert response.status_code == 303
+    assert response.location.endswith(home)
+    assert client.get(home).status_code == 200
+
+
+def test_t14_interns_are_the_written_exception(app: Flask) -> None:
+    make_user(app, "intern-2fa", "intern", None)
+    response = submit_sign_in(app.test_client(), "intern-2fa", PASSWORD)
+    assert response.location.endswith("/me")
+
+
+def test_t14_the_first_sign_in_sets_the_app_up(app: Flask) -> None:
+    make_user(app, "new-coord", "coordinator", "Org 2FA", totp_secret=None)
+    client = password_step(app, "new-coord")
+    page = client.get("/auth/code").text
+    assert "<svg" in page  # the QR code, inline: nothing is fetched
+    secret = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', page)[1].replace(" ", "")
+    assert len(secret) == 32
+    wrong = send_code(client, "000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    assert wrong.status_code == 200
+    assert "This code is not right" in wrong.text
+    assert user(app, "new-coord").totp_secret is None  # not kept before a right code
+    assert send_code(client, pyotp.TOTP(secret).now()).status_code == 303
+    assert user(app, "new-coord").totp_secret == secret
+    assert signed_in(app, "new-coord").get("/coordinator/").status_code == 200
+
+
+def test_t14_a_code_works_once(app: Flask) -> None:
+    make_user(app, "coord-once", "coordinator", "Org 2FA")
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    assert send_code(password_step(app, "coord-once"), code).status_code == 303
+    replayed = send_code(password_step(app, "coord-once"), code)
+    assert replayed.status_code == 200
+    assert "was used already" in replayed.text
+
+
+def test_t14_wrong_codes_are_throttled_per_account(app: Flask) -> None:
+    make_user(app, "coord-guess", "coordinator", "Org 2FA")
+    right = pyotp.TOTP(TOTP_SECRET).now()
+    guesses = [f"{n:06d}" for n in range(20) if f"{n:06d}" != right][:6]
+    statuses = []
+    for guess in guesses:  # a new session each time: the limit follows the account
+        statuses.append(send_code(password_step(app, "coord-guess"), guess).status_code)
+    assert statuses == [200] * 5 + [429]
+
+
+def test_t14_a_sign_in_waits_five_minutes_for_its_code(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user(app, "coord-slow", "coordinator", "Org 2FA")
+    client = password_step(app, "coord-slow")
+    monkeypatch.setattr(auth, "PENDING_SECONDS", -1)  # as if five minutes had passed
+    response = client.get("/auth/code")
+    assert response.status_code == 302
+    assert response.location.endswith("/auth/signin")
+
+
+def test_t14_reset_totp_makes_the_next_sign_in_set_the_app_up_again(app: Flask) -> None:
+    make_user(app, "coord-lost", "coordinator", "Org 2FA")
+    old_session = signed_in(app, "coord-lost")
+    result = app.test_cli_runner().invoke(args=["reset-totp", "coord-lost"])
+    assert result.exit_code == 0, result.output
+    assert user(app, "coord-lost").totp_secret is None
+    assert old_session.get("/coordinator/").status_code == 302  # its sessions ended too
+    assert "<svg" in password_step(app, "coord-lost").get("/auth/code").text
+
+
+def test_t14_codes_allow_one_step_of_clock_drift_and_no_more() -> None:
+    secret, now = totp.new_secret(), 1_800_000_000.0
+    step = int(now // 30)
+    code_at = pyotp.TOTP(secret).at
+    assert totp.accepted_step(secret, code_at(now - 30), None, now) == step - 1
+    assert (
+        totp.accepted_step(secret, f" {code_at(now + 30)[:3]} {code_at(now + 30)[3:]}", None, now)
+        == step + 1
+    )
+    assert totp.accepted_step(secret, code_at(now - 60), None, now) is None
+    assert totp.accepted_step(secret, code_at(now), step, now) is None  # used already
+    assert totp.accepted_step(secret, "12345", None, now) is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password123", "12345678", "QWERTYUIOP", "aaaaaaaaaaaa", "nguyen-van-a-2026", "1234567"],
+)
+def test_t14_short_or_easily_guessed_passwords_are_refused(app: Flask, password: str) -> None:
+    response = submit_sign_up(app.test_client(), "nguyen-van-a", password)
+    assert response.status_code == 200
+    expected = "Use at least 8 characters" if len(password) < 8 else "easy to guess"
+    assert expected in response.text
+    assert user(app, "nguyen-van-a") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse", "x" * 63 + "y", "z" * 127 + "w", "にほんごのパスワード", "🌸🌸 sakura 🌸🌸"],
+)
+def test_t14_long_japanese_and_emoji_passwords_are_kept_verbatim(app: Flask, password: str) -> None:
+    assert submit_sign_up(app.test_client(), "verbatim", password).status_code == 303
+    assert user(app, "verbatim").check_password(password)
+    assert not user(app, "verbatim").check_password(password.strip() + " ")
+
+
+def test_t14_create_admin_refuses_a_common_password(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["create-admin", "boss", "--password", "admin123"])
+    assert result.exit_code == 2
+    assert "many people use this password" in result.output
