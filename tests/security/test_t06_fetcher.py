@@ -1,4 +1,5 @@
-"""WeasyPrint reads only regular files under static/ (security.md section 2, T6)."""
+"""Checklist items T5 and T6 of ../shared/security.md: WeasyPrint reads only regular files
+under static/ (section 2)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import weasyprint
 
 from readiness.reports.fetcher import StaticFileFetcher
 
-from .conftest import pdf_has_attachments, pdf_text
+from ..reports.conftest import counting_server, pdf_has_attachments, pdf_text  # noqa: F401
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def canary(tmp_path: Path) -> Path:
     return secret
 
 
-def test_serves_a_static_file(static: Path) -> None:
+def test_t6_serves_a_static_file(static: Path) -> None:
     fetcher = StaticFileFetcher(static)
     response = fetcher.fetch((static / "ok.css").as_uri())
     assert response.read() == b"p { color: green }"
@@ -50,7 +51,7 @@ def test_serves_a_static_file(static: Path) -> None:
         lambda static, canary: "http://169.254.169.254/latest/meta-data/",
     ],
 )
-def test_refuses_everything_else(static: Path, canary: Path, make_url) -> None:
+def test_t6_refuses_everything_else(static: Path, canary: Path, make_url) -> None:
     fetcher = StaticFileFetcher(static)
     url = make_url(static, canary)
     with pytest.raises(ValueError, match="refused"):
@@ -58,8 +59,9 @@ def test_refuses_everything_else(static: Path, canary: Path, make_url) -> None:
     assert fetcher.refused == [url]
 
 
-def test_refuses_loopback_http_and_sends_nothing(
-    static: Path, counting_server: ThreadingHTTPServer
+def test_t6_refuses_loopback_http_and_sends_nothing(
+    static: Path,
+    counting_server: ThreadingHTTPServer,  # noqa: F811
 ) -> None:
     fetcher = StaticFileFetcher(static)
     with pytest.raises(ValueError, match="refused"):
@@ -67,14 +69,14 @@ def test_refuses_loopback_http_and_sends_nothing(
     assert counting_server.hits == []  # type: ignore[attr-defined]
 
 
-def test_refuses_a_symlink_out_of_static(static: Path, canary: Path) -> None:
+def test_t6_refuses_a_symlink_out_of_static(static: Path, canary: Path) -> None:
     (static / "link.txt").symlink_to(canary)
     fetcher = StaticFileFetcher(static)
     with pytest.raises(ValueError, match="refused"):
         fetcher.fetch((static / "link.txt").as_uri())
 
 
-def test_refuses_fifos_and_oversized_files(static: Path) -> None:
+def test_t6_refuses_fifos_and_oversized_files(static: Path) -> None:
     """A FIFO would hang a reader; a huge file would fill memory."""
     os.mkfifo(static / "pipe")
     (static / "big.css").write_bytes(b"x" * 2048)
@@ -84,8 +86,10 @@ def test_refuses_fifos_and_oversized_files(static: Path) -> None:
             fetcher.fetch((static / name).as_uri())
 
 
-def test_weasyprint_with_this_fetcher_fetches_nothing_outside(
-    static: Path, canary: Path, counting_server: ThreadingHTTPServer
+def test_t6_weasyprint_with_this_fetcher_fetches_nothing_outside(
+    static: Path,
+    canary: Path,
+    counting_server: ThreadingHTTPServer,  # noqa: F811
 ) -> None:
     """Raw HTML that tries every trick (T5): no hit, no canary text, no attachment."""
     port = counting_server.server_port
@@ -110,7 +114,7 @@ def test_weasyprint_with_this_fetcher_fetches_nothing_outside(
     assert all("127.0.0.1" in url or url.startswith("file:") for url in fetcher.refused)
 
 
-def test_weasyprint_is_70_or_later() -> None:
+def test_t6_weasyprint_is_70_or_later() -> None:
     """Earlier versions let redirects and stylesheets bypass a custom fetcher (advisories)."""
     major = int(weasyprint.__version__.split(".")[0])
     assert major >= 70

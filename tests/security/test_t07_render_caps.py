@@ -36,11 +36,11 @@ def pool() -> RenderPool:
     pool.close()
 
 
-def test_the_worker_has_a_memory_cap(pool: RenderPool) -> None:
+def test_t7_the_worker_has_a_memory_cap(pool: RenderPool) -> None:
     assert pool.memory_limit_in_worker() == 768 * 1024 * 1024
 
 
-def test_a_render_over_its_time_limit_fails_and_the_next_one_works(
+def test_t7_a_render_over_its_time_limit_fails_and_the_next_one_works(
     pool: RenderPool, definition: AssessmentDefinition, full_answers: dict[str, Any]
 ) -> None:
     data = sample(definition, full_answers)
@@ -49,7 +49,7 @@ def test_a_render_over_its_time_limit_fails_and_the_next_one_works(
     assert pool.render(data).startswith(b"%PDF-")  # a fresh worker took over
 
 
-def test_the_intern_gets_a_clear_message_when_the_pdf_times_out(
+def test_t7_the_intern_gets_a_clear_message_when_the_pdf_times_out(
     app: Flask, full_answers: dict[str, Any], definition: AssessmentDefinition
 ) -> None:
     slow = create_app({**app.config, "PDF_TIMEOUT": 0.001})

@@ -24,11 +24,11 @@ from readiness.exports import csv_text, safe_cell
         "＝1+1",
     ],
 )
-def test_formula_starts_are_neutralised(text: str) -> None:
+def test_t8_formula_starts_are_neutralised(text: str) -> None:
     assert safe_cell(text) == "'" + text
 
 
-def test_numbers_and_plain_text_stay_as_they_are() -> None:
+def test_t8_numbers_and_plain_text_stay_as_they_are() -> None:
     assert safe_cell(-5000) == -5000
     assert safe_cell(12.5) == 12.5
     assert safe_cell(" =1") == " =1"  # leading space: not a formula
@@ -36,7 +36,7 @@ def test_numbers_and_plain_text_stay_as_they_are() -> None:
     assert safe_cell(None) == ""
 
 
-def test_the_file_has_a_bom_and_reads_back() -> None:
+def test_t8_the_file_has_a_bom_and_reads_back() -> None:
     text = "".join(csv_text(["name", "=header"], [["=evil()", -5000, 'a,b"c']]))
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
