@@ -20,8 +20,8 @@ from sqlalchemy import inspect, select
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
 from readiness.jobs import build_zip
-from readiness.models import ADMIN, Assessment, Organisation, ReportJob, User, new_token, utcnow
-from readiness.operations import reproduce_scorecard
+from readiness.models import ADMIN, Assessment, Organisation, ReportJob, User, utcnow
+from readiness.operations import reproduce_scorecard, reset_second_factor
 from readiness.passwords import guessable
 from readiness.privacy import purge
 from readiness.reports.service import report_pdf
@@ -250,8 +250,5 @@ def reset_totp_command(username: str) -> None:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user '{username}'")
-    user.totp_secret = None
-    user.totp_last_step = None
-    user.session_nonce = new_token()
-    db.session.commit()
+    reset_second_factor(user)
     click.echo(f"'{username}' will set up a new authenticator at the next sign-in")

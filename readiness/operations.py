@@ -35,6 +35,7 @@ from readiness.models import (
     Invitation,
     LatestScore,
     User,
+    new_token,
     utcnow,
 )
 
@@ -381,3 +382,14 @@ def accept_invitation(
         return None
     db.session.commit()
     return user
+
+
+def reset_second_factor(user: User) -> None:
+    """Forget the user's authenticator (a lost phone) and end their sessions.
+
+    At the next sign-in they set up a new one from a new key.
+    """
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.session_nonce = new_token()
+    db.session.commit()

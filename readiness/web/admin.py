@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,8 +14,10 @@ from sqlalchemy.orm import aliased
 
 from readiness.extensions import db
 from readiness.models import ADMIN, COORDINATOR, INTERN, AccessLog, Organisation, User
+from readiness.operations import reset_second_factor
 from readiness.web.access import role_required
-from readiness.web.forms import CoordinatorForm, OrganisationForm
+from readiness.web.forms import ActionForm, CoordinatorForm, OrganisationForm
+from readiness.web.logs import security_event
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,8 +37,16 @@ def index() -> str:
     organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     coordinator_form = CoordinatorForm()
     coordinator_form.organisation_id.choices = [(o.id, o.name) for o in organisations]
+    staff = db.session.execute(
+        select(User, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.role == COORDINATOR)
+        .order_by(Organisation.name, User.username)
+    ).all()
     return render_template(
         "admin/index.html",
+        staff=staff,
+        reset_form=ActionForm(),
         organisations=organisations,
         organisation_form=OrganisationForm(),
         coordinator_form=coordinator_form,
@@ -122,3 +133,21 @@ def access_log() -> str:
     rows = db.session.execute(query).all()
     older = rows[-1][0].id if len(rows) == ACCESS_LOG_PAGE else None
     return render_template("admin/access_log.html", rows=rows, intern=intern, older=older)
+
+
+@bp.post("/coordinators/<int:user_id>/reset-totp")
+@role_required(ADMIN)
+def reset_totp(user_id: int) -> Response:
+    """A coordinator lost their phone: they set up a new authenticator at the next sign-in."""
+    coordinator = db.first_or_404(select(User).where(User.id == user_id, User.role == COORDINATOR))
+    if ActionForm().validate_on_submit():
+        reset_second_factor(coordinator)
+        security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)
+        flash(
+            _(
+                "%(name)s's authenticator is reset: they set up a new one at their next sign-in.",
+                name=coordinator.username,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.index"), 303)

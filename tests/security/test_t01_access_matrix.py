@@ -89,6 +89,7 @@ REFUSED_POSTS = [
     ("coordinator_2", "admin.create_coordinator", 403),
     ("coordinator_1", "my_data.delete", 403),
     ("admin", "my_data.delete", 403),
+    ("coordinator_1", "admin.reset_totp", 403),
 ]
 TOKEN_PAGES = {"intern": "/me", "coordinator": "/coordinator/", "admin": "/admin/"}
 

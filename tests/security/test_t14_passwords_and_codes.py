@@ -159,3 +159,24 @@ def test_t14_create_admin_refuses_a_common_password(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["create-admin", "boss", "--password", "admin123"])
     assert result.exit_code == 2
     assert "many people use this password" in result.output
+
+
+def test_t14_an_admin_resets_a_coordinators_authenticator(app: Flask) -> None:
+    make_user(app, "coord-phone", "coordinator", "Org 2FA")
+    make_user(app, "admin-reset", "admin", None)
+    coordinator = signed_in(app, "coord-phone")
+    admin = signed_in(app, "admin-reset")
+    page = admin.get("/admin/").text
+    assert "Reset (lost phone)" in page or "リセット" in page
+    coordinator_id = user(app, "coord-phone").id
+    url = f"/admin/coordinators/{coordinator_id}/reset-totp"
+    own_token = csrf_token(coordinator.get("/coordinator/").text)
+    assert coordinator.post(url, data={"csrf_token": own_token}).status_code == 403
+    assert admin.post(url, data={"csrf_token": csrf_token(page)}).status_code == 303
+    assert user(app, "coord-phone").totp_secret is None
+    assert coordinator.get("/coordinator/").status_code == 302  # that phone's session ended
+    admin_id = user(app, "admin-reset").id
+    other = admin.post(
+        f"/admin/coordinators/{admin_id}/reset-totp", data={"csrf_token": csrf_token(page)}
+    )
+    assert other.status_code == 404  # coordinators only; admins use the command
