@@ -155,8 +155,7 @@ def delete_account(user_id: int) -> None:
     they record what coordinators did.
     """
     assessment_ids = select(Assessment.id).where(Assessment.user_id == user_id)
-    for zip_path in _zips_naming(user_id):
-        Path(zip_path).unlink(missing_ok=True)
+    zips = _forget_zips(_jobs_naming(user_id))
     db.session.execute(delete(ReportPDF).where(ReportPDF.assessment_id.in_(assessment_ids)))
     db.session.execute(delete(Answer).where(Answer.assessment_id.in_(assessment_ids)))
     db.session.execute(delete(Assessment).where(Assessment.user_id == user_id))
@@ -165,18 +164,28 @@ def delete_account(user_id: int) -> None:
     db.session.execute(delete(Invitation).where(Invitation.used_by_id == user_id))
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.commit()
+    _delete_files(zips)
     db.session.expunge_all()
 
 
-def _zips_naming(user_id: int) -> list[str]:
-    """The ZIP files of report jobs that include this intern; the jobs forget their ZIP."""
-    paths = []
+def _jobs_naming(user_id: int) -> list[ReportJob]:
+    """Report jobs whose ZIP holds this intern's plan."""
     jobs = db.session.scalars(select(ReportJob).where(ReportJob.zip_path.is_not(None)))
+    return [job for job in jobs if user_id in json.loads(job.user_ids_json or "[]")]
+
+
+def _forget_zips(jobs: Iterable[ReportJob]) -> list[Path]:
+    """Clear the jobs' ZIP paths; returns the files, to delete once that is committed."""
+    paths = []
     for job in jobs:
-        if user_id in json.loads(job.user_ids_json or "[]"):
-            paths.append(job.zip_path)
-            job.zip_path = None
+        paths.append(Path(job.zip_path))
+        job.zip_path = None
     return paths
+
+
+def _delete_files(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def months_later(day: dt.date, months: int) -> dt.date:
@@ -223,9 +232,7 @@ def purge(today: dt.date, months: int, zip_days: int) -> tuple[int, int]:
     interns = expired_interns(today, months)
     for user_id in interns:
         delete_account(user_id)
-    jobs = old_zips(dt.datetime.combine(today, dt.time()), zip_days)
-    for job in jobs:
-        Path(job.zip_path).unlink(missing_ok=True)
-        job.zip_path = None
+    zips = _forget_zips(old_zips(dt.datetime.combine(today, dt.time()), zip_days))
     db.session.commit()
-    return len(interns), len(jobs)
+    _delete_files(zips)
+    return len(interns), len(zips)

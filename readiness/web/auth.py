@@ -177,14 +177,15 @@ def second_factor() -> Response | str:
             return redirect(target, 303)
         security_event("second_factor_refused", logging.WARNING, user_id=user.id)
         form.code.errors.append(_("This code is not right, or was used already. Try the next one."))
-    setup = user.totp_secret is None
+    if user.totp_secret is not None:
+        return render_template("auth/second_factor.html", form=form, setup=False)
     uri = totp.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     return render_template(
         "auth/second_factor.html",
         form=form,
-        setup=setup,
-        qr=Markup(totp.qr_svg(uri)) if setup else None,  # noqa: S704 - made by segno, no input
-        secret=totp.spaced(secret) if setup else None,
+        setup=True,
+        qr=Markup(totp.qr_svg(uri)),  # noqa: S704 - made by segno, no user input
+        secret=totp.spaced(secret),
     )
 
 
