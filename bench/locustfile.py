@@ -63,6 +63,28 @@ def marker_value(question_id: str, sequence: int) -> Any:
     return 100_000 + sequence if question_id == "savings" else f"load marker {sequence}"
 
 
+def post_form(user: FastHttpUser, path: str, fields: dict[str, str], name: str) -> bool:
+    """POST a form without following its redirect; anything but 303 counts as a failure."""
+    with user.client.post(
+        path, data=fields, name=name, allow_redirects=False, catch_response=True
+    ) as response:
+        if response.status_code != 303:
+            response.failure(f"{name} answered {response.status_code}")
+            return False
+    return True
+
+
+def sign_in(user: FastHttpUser, username: str, name: str) -> bool:
+    """The password step of signing in (coordinators then need a code)."""
+    page = user.client.get("/auth/signin", name="sign-in page").text or ""
+    fields = {
+        "csrf_token": hidden_fields(page).get("csrf_token", ""),
+        "username": username,
+        "password": PASSWORD,
+    }
+    return post_form(user, "/auth/signin", fields, name)
+
+
 class Intern(FastHttpUser):
     weight = 50
     max_retries = 0  # a request that fails is counted, never quietly sent again
@@ -74,17 +96,7 @@ class Intern(FastHttpUser):
         self.sign_in()
 
     def sign_in(self) -> None:
-        page = self.client.get("/auth/signin", name="sign-in page").text or ""
-        fields = {
-            "csrf_token": hidden_fields(page).get("csrf_token", ""),
-            "username": self.username,
-            "password": PASSWORD,
-        }
-        with self.client.post(
-            "/auth/signin", data=fields, name="sign in", allow_redirects=False, catch_response=True
-        ) as response:
-            if response.status_code != 303:
-                response.failure(f"sign in answered {response.status_code}")
+        sign_in(self, self.username, "sign in")
 
     @task
     def one_assessment(self) -> None:
@@ -187,30 +199,13 @@ class Coordinator(FastHttpUser):
     def on_start(self) -> None:
         """Password, then the code from the account's authenticator (each its own account)."""
         username = f"{COORDINATOR_PREFIX}{next(_coordinator_numbers)}"
-        page = self.client.get("/auth/signin", name="sign-in page").text or ""
-        self.client.post(
-            "/auth/signin",
-            data={
-                "csrf_token": hidden_fields(page).get("csrf_token", ""),
-                "username": username,
-                "password": PASSWORD,
-            },
-            name="sign in (coordinator)",
-            allow_redirects=False,
-        )
-        page = self.client.get("/auth/code", name="code page").text or ""
-        with self.client.post(
-            "/auth/code",
-            data={
+        if sign_in(self, username, "sign in (coordinator)"):
+            page = self.client.get("/auth/code", name="code page").text or ""
+            fields = {
                 "csrf_token": hidden_fields(page).get("csrf_token", ""),
                 "code": pyotp.TOTP(TOTP_SECRET).now(),
-            },
-            name="second factor",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 303:
-                response.failure(f"second factor answered {response.status_code}")
+            }
+            post_form(self, "/auth/code", fields, "second factor")
 
     @task(3)
     def dashboard(self) -> None:

@@ -20,7 +20,7 @@ from readiness.config import normalise_database_url
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.demo import demo_answer_sets
 from readiness.extensions import db
-from readiness.models import Answer
+from readiness.models import Answer, User
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
@@ -145,6 +145,23 @@ def submit_sign_in(client: FlaskClient, username: str, password: str) -> Any:
     page = client.get("/auth/signin").get_data(as_text=True)
     fields = {"csrf_token": csrf_token(page), "username": username, "password": password}
     return client.post("/auth/signin", data=fields)
+
+
+def authenticator_key(app: Flask, username: str, page: str) -> str:
+    """The key a phone's authenticator holds for ``username``, ready for a new code.
+
+    On the set-up page (first sign-in) it is the key the page shows. Otherwise it is the
+    account's key, and the step the last code used is forgotten: each sign-in in a test is
+    like a new device within the same 30 seconds (a code works once: T14 tests that).
+    """
+    shown = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', page)
+    if shown:
+        return shown[1].replace(" ", "")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.totp_last_step = None
+        db.session.commit()
+        return user.totp_secret
 
 
 def give_consent(client: FlaskClient) -> None:

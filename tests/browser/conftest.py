@@ -18,15 +18,13 @@ import pyotp
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from readiness import create_app
 from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
-from readiness.models import User
 
-from ..conftest import PROJECT_ROOT
+from ..conftest import PROJECT_ROOT, authenticator_key
 
 CHROMIUM = os.environ.get("READINESS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,21 +50,6 @@ class LiveServer:
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
-
-    def authenticator_secret(self, page: Page, username: str) -> str:
-        """The key the set-up page shows (first sign-in), else the one the account holds.
-
-        Each sign-in here is like a new device within the same 30 seconds, so the step the
-        one before used is forgotten (a code works once: tests/security tests that).
-        """
-        shown = page.locator(".secret")
-        if shown.count():
-            return shown.inner_text().replace(" ", "")
-        with self.app.app_context():
-            user = db.session.scalar(select(User).where(User.username == username))
-            user.totp_last_step = None
-            db.session.commit()
-            return user.totp_secret
 
     def __exit__(self, *_: Any) -> None:
         self.server.shutdown()
@@ -161,6 +144,7 @@ def sign_in(
     if page.url.endswith("/auth/code"):
         if on_code_page:
             on_code_page(page)
-        page.fill("#code", pyotp.TOTP(server.authenticator_secret(page, username)).now())
+        key = authenticator_key(server.app, username, page.content())
+        page.fill("#code", pyotp.TOTP(key).now())
         page.click("form button[type=submit].primary")
         page.wait_for_url(lambda url: not url.endswith("/auth/code"))

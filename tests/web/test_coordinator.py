@@ -26,7 +26,13 @@ from readiness.models import Invitation, Organisation, User, utcnow
 from readiness.privacy import CONSENT_VERSION
 from readiness.roster import parse_roster
 
-from ..conftest import InternBrowser, csrf_token, give_consent, submit_sign_in
+from ..conftest import (
+    InternBrowser,
+    authenticator_key,
+    csrf_token,
+    give_consent,
+    submit_sign_in,
+)
 
 PASSWORD = "coordinator-pass"
 #: The authenticator secret of every coordinator and admin that make_user creates.
@@ -69,23 +75,10 @@ def signed_in(app: Flask, username: str, password: str = PASSWORD) -> FlaskClien
 
 
 def pass_second_factor(app: Flask, client: FlaskClient, username: str) -> None:
-    """Type the code the phone shows now (setting the app up first if need be).
-
-    Each sign-in in a test is like a new device within the same 30 seconds, so the step
-    used by the one before is forgotten first (a code works once: T11 tests that).
-    """
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        user.totp_last_step = None
-        db.session.commit()
-        secret = user.totp_secret
+    """Type the code the phone shows now (setting the app up first if need be)."""
     page = client.get("/auth/code").text
-    if secret is None:  # not enrolled yet: set the app up from the key the page shows
-        secret = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', page).group(1)
-        secret = secret.replace(" ", "")
-    response = client.post(
-        "/auth/code", data={"csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()}
-    )
+    code = pyotp.TOTP(authenticator_key(app, username, page)).now()
+    response = client.post("/auth/code", data={"csrf_token": csrf_token(page), "code": code})
     assert response.status_code == 303, response.text[:1000]
 
 
