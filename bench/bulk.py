@@ -17,17 +17,18 @@ from pathlib import Path
 
 from readiness import create_app
 from readiness.config import PROJECT_ROOT
-from readiness.demo import answer_pages, demo_answer_sets
 from readiness.extensions import db
-from readiness.jobs import build_zip, cpu_workers
 from readiness.models import INTERN, Organisation, ReportJob, User
-from readiness.operations import start_assessment, submit_assessment
-from readiness.reports.pool import RenderPool
-from readiness.reports.service import report_cache_key, report_data
+from readiness.reports.pool import RenderPool, cpu_workers
+from readiness.services.assessments import start_assessment, submit_assessment
+from readiness.services.bulk_reports import build_zip
+from readiness.services.demo import answer_pages, demo_answer_sets
+from readiness.services.report_store import report_cache_key, report_data
+from readiness.state import state_of
 
 
 def make_interns(app, count: int) -> tuple[int, list[int]]:
-    state = app.extensions["readiness"]
+    state = state_of(app)
     definition = state.definitions.default
     organisation = Organisation(name="Bulk")
     db.session.add(organisation)
@@ -67,7 +68,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             organisation_id, ids = make_interns(app, count)
-            state = app.extensions["readiness"]
+            state = state_of(app)
             single = RenderPool(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
             user = db.session.get(User, ids[0])
             assessment = user.assessments[0]

@@ -17,6 +17,7 @@ from run import against_hello_world
 from readiness import create_app
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, Organisation, User
+from readiness.services.accounts import set_password
 
 INTERNS = 5000
 COUNTRIES = ["vn", "id", "ph", "np", "mm", "kh"]
@@ -88,7 +89,7 @@ def main() -> None:
             coordinator = User(
                 username="bench-coordinator", role="coordinator", organisation_id=organisation.id
             )
-            coordinator.set_password("bench-password")
+            set_password(coordinator, "bench-password")
             db.session.add(coordinator)
             db.session.commit()
             populate(organisation.id)

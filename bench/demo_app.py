@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from readiness import create_app
-from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
+from readiness.services.demo import DEMO_PASSWORD, load_demo_data
 
 
 @contextmanager

@@ -38,11 +38,17 @@ from sqlalchemy import select
 
 from readiness import create_app
 from readiness.config import PROJECT_ROOT
-from readiness.demo import answer_pages, demo_answer_sets
 from readiness.extensions import db
 from readiness.models import COORDINATOR, INTERN, SUBMITTED, Assessment, Organisation, User
-from readiness.operations import refresh_intern_summary, start_assessment, submit_assessment
-from readiness.privacy import CONSENT_VERSION
+from readiness.services.accounts import set_password
+from readiness.services.assessments import (
+    refresh_intern_summary,
+    start_assessment,
+    submit_assessment,
+)
+from readiness.services.demo import answer_pages, demo_answer_sets
+from readiness.services.privacy import CONSENT_VERSION
+from readiness.state import state_of
 
 PASSWORD = "load-password"  # noqa: S105 - throwaway accounts in a throwaway database
 PREFIX = "load-intern-"
@@ -59,7 +65,7 @@ def seed(database: str, interns: int, with_results: int, coordinators: int) -> N
         db.session.add(organisation)
         db.session.flush()
         template = User(username="template", role=INTERN)
-        template.set_password(PASSWORD)  # one scrypt hash, shared: seeding stays fast
+        set_password(template, PASSWORD)  # one scrypt hash, shared: seeding stays fast
         users = [
             User(
                 username=f"{PREFIX}{number}",
@@ -84,7 +90,7 @@ def seed(database: str, interns: int, with_results: int, coordinators: int) -> N
         ]
         db.session.add_all([*users, *coordinators])
         db.session.commit()
-        state = app.extensions["readiness"]
+        state = state_of(app)
         definition = state.definitions.default
         answers = demo_answer_sets()["base"]
         for user in users[:with_results]:

@@ -28,7 +28,7 @@ from locust import FastHttpUser, between, events, task
 
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
-from readiness.demo import demo_answer_sets
+from readiness.services.demo import demo_answer_sets
 
 DEFINITION = require_definitions(PROJECT_ROOT / "questionnaires").default
 ANSWERS = demo_answer_sets()["base"]

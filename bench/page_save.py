@@ -26,7 +26,7 @@ from servers import SECRET, fresh_database, start_gunicorn, stop, wait_until_up
 
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
-from readiness.demo import demo_answer_sets
+from readiness.services.demo import demo_answer_sets
 
 
 def intern_session(port: int, number: int) -> tuple[str, str, bytes]:

@@ -22,10 +22,10 @@ from demo_app import signed_in_demo_client
 
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
-from readiness.core.plan import build_action_plan
+from readiness.core.plan.builder import build_action_plan
 from readiness.core.scoring import Scorer
-from readiness.demo import demo_answer_sets
 from readiness.reports.render import ReportData, ReportRenderer
+from readiness.services.demo import demo_answer_sets
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:

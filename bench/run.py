@@ -27,7 +27,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import require_definitions
 from readiness.core.scoring import Scorer
-from readiness.demo import demo_answer_sets
+from readiness.services.demo import demo_answer_sets
 
 
 def rate(action: Callable[[], object], seconds: float) -> float:

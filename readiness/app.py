@@ -1,4 +1,4 @@
-"""The Flask application factory."""
+"""The Flask application factory: configuration, extensions, state, web and commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask import Flask
 from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
 
 from readiness.cli import register_commands
 from readiness.config import (
@@ -20,77 +19,25 @@ from readiness.config import (
     environment_overrides,
     load_currency_rates,
 )
-from readiness.core.definitions import DefinitionSet, require_definitions
+from readiness.core.definitions import require_definitions
 from readiness.core.locales import TRANSLATIONS
-from readiness.core.money import ExchangeRates
-from readiness.core.scoring import Scorer
-from readiness.dashboard import CohortCache
 from readiness.extensions import babel, csrf, db, limiter, login_manager, migrate
-from readiness.jobs import cpu_workers, make_queue
-from readiness.reports.pool import RenderPool, shared_pool
-from readiness.reports.render import ReportRenderer
-from readiness.web import admin, auth, coordinator, errors, intern, my_data, pages, security
-from readiness.web.i18n import (
-    DEFAULT_LOCALE,
-    LOCALES,
-    STATUS_LABELS,
-    babel_locale,
-    display_answer,
-    display_value,
-    plan_template_helpers,
-    ruby,
-    select_locale,
-    translate,
-)
-from readiness.web.logs import configure_logging
+from readiness.i18n import DEFAULT_LOCALE, babel_locale
+from readiness.logs import configure_logging
+from readiness.queue import make_queue
+from readiness.services.bulk_reports import run_job
+from readiness.state import EXTENSION_KEY, ReadinessState
+from readiness.web import register_web
 
 #: Alembic migration scripts (``flask --app readiness db upgrade`` applies them).
 MIGRATIONS = PROJECT_ROOT / "readiness" / "migrations"
 
 
-class ReadinessState:
-    """What the app loads once: the checked definitions, a scorer for each, the PDF renderer."""
-
-    def __init__(self, definitions: DefinitionSet, config: dict[str, Any]) -> None:
-        self.definitions = definitions
-        self.pdf_limits = (float(config["PDF_TIMEOUT"]), int(config["PDF_MEMORY_MB"]))
-        self.scorers = {qid: Scorer(d) for qid, d in definitions.definitions.items()}
-        self.cohort_cache = CohortCache(float(config["COHORT_CACHE_SECONDS"]))
-        #: Exchange rates for home-currency amounts (None: yen only).
-        self.rates: ExchangeRates | None = None
-        self._renderer: ReportRenderer | None = None
-
-    @property
-    def renderer(self) -> ReportRenderer:
-        """Built on first use: WeasyPrint and its fonts take a moment to load."""
-        if self._renderer is None:
-            self._renderer = ReportRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
-        return self._renderer
-
-    @property
-    def bulk_pool(self) -> RenderPool:
-        """Worker processes for bulk reports: one per core, same limits."""
-        timeout, memory_mb = self.pdf_limits
-        return shared_pool(
-            PROJECT_ROOT / "templates",
-            PROJECT_ROOT / "static",
-            timeout,
-            memory_mb,
-            processes=cpu_workers(),
-        )
-
-    @property
-    def render_pool(self) -> RenderPool:
-        """The PDF worker process with its time and memory limits (shared in the process)."""
-        timeout, memory_mb = self.pdf_limits
-        return shared_pool(PROJECT_ROOT / "templates", PROJECT_ROOT / "static", timeout, memory_mb)
-
-
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance file, ``READINESS_*`` environment, then ``config``.
 
-    Refuses to start (raises :class:`~readiness.core.errors.DefinitionError`)
-    when a questionnaire or rules file is invalid.
+    Refuses to start (raises :class:`~readiness.core.errors.DefinitionError` or
+    :class:`~readiness.config.ConfigError`) when a definition file or a setting is wrong.
     """
     app = Flask(
         "readiness",
@@ -99,23 +46,35 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    _configure(app, config or {})
+    _load_state(app)
+    configure_logging(app)
+    _init_extensions(app)
+    register_web(app)
+    register_commands(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     instance = Path(app.instance_path)
     app.config.from_mapping(default_config(instance))
     app.config.from_pyfile(str(instance / "config.py"), silent=True)
     app.config.from_mapping(environment_overrides())
-    app.config.from_mapping(config or {})
+    app.config.from_mapping(overrides)
     ensure_secret_key(app.config, instance)
     apply_production_defaults(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
-    definitions = require_definitions(Path(app.config["QUESTIONNAIRE_DIR"]))
-    app.extensions["readiness"] = ReadinessState(definitions, app.config)
-    app.extensions["readiness"].rates = load_currency_rates(app.config, instance)
-    app.extensions["readiness_jobs"] = make_queue(app)
-    configure_logging(app)
-    _init_extensions(app)
-    _register_blueprints(app)
-    return app
+
+
+def _load_state(app: Flask) -> None:
+    """The checked definitions, rates and job queue, kept on the app for its lifetime."""
+    app.extensions[EXTENSION_KEY] = ReadinessState(
+        require_definitions(Path(app.config["QUESTIONNAIRE_DIR"])),
+        app.config,
+        load_currency_rates(app.config, Path(app.instance_path)),
+        make_queue(app, run_job),
+    )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -133,35 +92,6 @@ def _init_extensions(app: Flask) -> None:
         default_locale=DEFAULT_LOCALE,
         default_translation_directories=str(TRANSLATIONS),
     )
-    register_commands(app)
-
-
-class DatabaseIdConverter(IntegerConverter):
-    """Ids in URLs: at most 18 digits, so a huge number is a 404 and never a database error."""
-
-    regex = r"\d{1,18}"
-
-
-def _register_blueprints(app: Flask) -> None:
-    app.url_map.converters["int"] = DatabaseIdConverter
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(intern.bp)
-    app.register_blueprint(my_data.bp)
-    app.register_blueprint(coordinator.bp)
-    app.register_blueprint(admin.bp)
-    errors.register(app)
-    security.register(app)
-    app.jinja_env.globals.update(
-        t=translate,
-        ruby=ruby,
-        select_locale=select_locale,
-        locales=LOCALES,
-        status_labels=STATUS_LABELS,
-        display_answer=display_answer,
-        display_value=display_value,
-    )
-    app.context_processor(plan_template_helpers)
 
 
 @event.listens_for(Engine, "connect")

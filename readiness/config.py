@@ -18,6 +18,8 @@ from readiness.core.errors import IssueList
 from readiness.core.money import ExchangeRates, load_rates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: werkzeug's scrypt with its default cost (N=2**15, r=8, p=1).
+DEFAULT_PASSWORD_HASH = "scrypt:32768:8:1"  # noqa: S105 - a hashing method, not a password
 
 
 class ConfigError(RuntimeError):
@@ -76,6 +78,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "RETENTION_MONTHS": 12,
         #: Bulk ZIPs of plan PDFs are deleted this many days after they were made.
         "REPORT_ZIP_DAYS": 7,
+        #: werkzeug's password hash (readiness.services.accounts). The tests lower its cost;
+        #: production refuses anything but this default.
+        "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH,
         #: Coordinators and admins sign in with a password and a TOTP code (ASVS 6.3.3).
         "TOTP_REQUIRED": True,
         #: The issuer shown in authenticator apps next to the user name.
@@ -176,10 +181,15 @@ def ensure_secret_key(config: dict[str, Any], instance_path: Path) -> None:
 
 
 def apply_production_defaults(config: dict[str, Any]) -> None:
-    """Secure cookies in production."""
+    """Secure cookies in production, and password hashes at full cost."""
     if config.get("READINESS_ENV") == "production":
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+        if config.get("PASSWORD_HASH_METHOD") != DEFAULT_PASSWORD_HASH:
+            raise ConfigError(
+                "READINESS_PASSWORD_HASH_METHOD may only be changed outside production "
+                f"(tests lower it); production uses {DEFAULT_PASSWORD_HASH}"
+            )
 
 
 def load_currency_rates(config: dict[str, Any], instance_path: Path) -> ExchangeRates | None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from flask_babel import Babel, Domain
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,6 +9,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from readiness.i18n import ReadinessBabel
 
 
 class Base(DeclarativeBase):
@@ -21,18 +20,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-
-
-class ReadinessBabel(Babel):
-    """Flask-Babel reading the same catalogues as the PDF worker (easy Japanese included)."""
-
-    @cached_property
-    def domain_instance(self) -> Domain:
-        from readiness.web.i18n import CatalogueDomain  # the web layer imports this module
-
-        return CatalogueDomain(domain=self.domain)
-
-
 babel = ReadinessBabel()
 #: Rate limits (sign-in, sign-up, joining): in Redis when REDIS_URL is set, else in memory.
 limiter = Limiter(key_func=get_remote_address)

@@ -24,7 +24,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from readiness.extensions import db
 
@@ -66,8 +65,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     #: The name shown on reports (optional: the user name is used when empty).
     display_name: Mapped[str | None] = mapped_column(String(100))
+    #: Set by :func:`readiness.services.accounts.set_password` (scrypt by default).
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="intern")
+    role: Mapped[str] = mapped_column(String(20), default=INTERN)
     locale: Mapped[str | None] = mapped_column(String(10))
     #: Part of the session id: changing it ends every session of this user.
     session_nonce: Mapped[str] = mapped_column(String(64), default=new_token)
@@ -83,7 +83,8 @@ class User(UserMixin, db.Model):
     field: Mapped[str | None] = mapped_column(String(64))
     programme: Mapped[str | None] = mapped_column(String(64))
     planned_return: Mapped[date | None]
-    #: Assessment status and latest results, kept current by operations (dashboard speed).
+    #: Assessment status and latest results, kept current by services.assessments
+    #: (dashboard speed).
     assessment_status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
     latest_assessment_id: Mapped[int | None]
     latest_overall: Mapped[float | None]
@@ -91,16 +92,14 @@ class User(UserMixin, db.Model):
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-        self.session_nonce = new_token()
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
-
     @property
     def name_on_reports(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def follows_browser_language(self) -> bool:
+        """Interns see their browser's language until they choose; staff work in Japanese."""
+        return self.role == INTERN
 
     def get_id(self) -> str:
         """Session id: user id plus nonce, so a stolen old cookie stops working."""

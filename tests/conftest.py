@@ -18,9 +18,9 @@ from werkzeug.datastructures import MultiDict
 from readiness import create_app
 from readiness.config import normalise_database_url
 from readiness.core.definitions import AssessmentDefinition, require_definitions
-from readiness.demo import demo_answer_sets
 from readiness.extensions import db
 from readiness.models import Answer, User
+from readiness.services.demo import demo_answer_sets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"

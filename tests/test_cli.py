@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from readiness.cli import check_command, score_command
+from readiness.cli.definitions import check_command, score_command
 from readiness.extensions import db
 from readiness.models import Assessment, Organisation, User
 

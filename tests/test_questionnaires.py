@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from readiness.cli import schema_documents
+from readiness.cli.definitions import schema_documents
 from readiness.core.definitions import AssessmentDefinition, load_definitions
 from readiness.core.model import QUESTION_TYPES
 

@@ -2,7 +2,7 @@
 
 Unique ids, and conditions whose questions exist and come earlier, with operators
 and operands that fit the question type. Rules files have more checks in
-:mod:`readiness.core.rule_checks`; plans and catalogues in :mod:`readiness.core.plan_checks`.
+:mod:`readiness.core.rule_checks`; plans and catalogues in :mod:`readiness.core.plan.checks`.
 Every finding is located in its YAML file.
 """
 

@@ -22,9 +22,9 @@ from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile, load_definition_text, load_folder
 from readiness.core.model import Page, Question, Questionnaire, RuleSet
-from readiness.core.plan_checks import check_catalogue, check_plan
-from readiness.core.plan_definitions import PlanDefinition
-from readiness.core.plan_model import Catalogue, PlanRules
+from readiness.core.plan.checks import check_catalogue, check_plan
+from readiness.core.plan.definition import PlanDefinition
+from readiness.core.plan.model import Catalogue, PlanRules
 from readiness.core.rule_checks import check_rules
 
 

@@ -24,7 +24,7 @@ from readiness.core.model import (
     RuleSet,
     Strict,
 )
-from readiness.core.plan_model import Catalogue, PlanRules
+from readiness.core.plan.model import Catalogue, PlanRules
 from readiness.core.yamlsource import (
     MAX_FILE_BYTES,
     YamlDocument,

@@ -5,7 +5,7 @@ worker or exhaust the machine (shared/security.md section 2 (e), test T7). One
 long-lived worker process (spawned once: importing WeasyPrint costs about half a
 second) renders each report under an address-space limit; the caller waits at
 most ``timeout`` seconds, after which the worker is killed and replaced, and a
-:class:`RenderError` says what happened. The jobs issue reuses this for bulk PDFs.
+:class:`RenderError` says what happened. Bulk reports use a pool of several such workers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import resource
 import threading
 from collections.abc import Iterator
@@ -164,3 +165,8 @@ def shared_pool(
 def worker_memory_limit() -> int:
     """The worker's address-space limit in bytes (run inside the worker; for tests)."""
     return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def cpu_workers() -> int:
+    """How many processes render bulk reports: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))

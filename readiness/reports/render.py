@@ -20,7 +20,7 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
 from readiness.core.money import ExchangeRates
-from readiness.core.plan_result import ActionPlan
+from readiness.core.plan.result import ActionPlan
 from readiness.core.scoring import ScoreCard
 from readiness.reports.fetcher import StaticFileFetcher
 from readiness.reports.formatting import template_helpers

@@ -1,0 +1,40 @@
+"""The web layer: one blueprint per audience, the forms, and what every response gets.
+
+Only the app factory imports this package (an import-linter contract holds it):
+services, the CLI and the core never depend on requests.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from readiness.web import (
+    admin,
+    auth,
+    coordinator,
+    errors,
+    intern,
+    my_data,
+    pages,
+    request_log,
+    security,
+    templating,
+)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Ids in URLs: at most 18 digits, so a huge number is a 404 and never a database error."""
+
+    regex = r"\d{1,18}"
+
+
+def register_web(app: Flask) -> None:
+    """Routes, error pages, security headers, request ids and template helpers."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+    for blueprint in (pages.bp, auth.bp, intern.bp, my_data.bp, coordinator.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    request_log.register(app)
+    errors.register(app)
+    security.register(app)
+    templating.register(app)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from readiness.extensions import db
+from readiness.logs import security_event
 from readiness.models import ADMIN, COORDINATOR, INTERN, AccessLog, Organisation, User
-from readiness.operations import reset_second_factor
+from readiness.services.accounts import UsernameTakenError, create_user, reset_second_factor
 from readiness.web.access import role_required
-from readiness.web.forms import ActionForm, CoordinatorForm, OrganisationForm
-from readiness.web.logs import security_event
+from readiness.web.account_forms import CoordinatorForm, OrganisationForm
+from readiness.web.forms import ActionForm, Form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,18 +53,11 @@ def index() -> str:
     )
 
 
-def _save(form: FlaskForm, make: Callable[[], db.Model], created: str, taken: str) -> Response:
-    """Add what ``make`` builds when the form is valid; say what happened; back to the page."""
-    if not form.validate_on_submit():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
-        return redirect(url_for("admin.index"), 303)
-    db.session.add(make())
-    try:
-        db.session.commit()
-        flash(created, "success")
-    except IntegrityError:
-        db.session.rollback()
-        flash(taken, "warning")
+def _refused(form: Form) -> Response | None:
+    """Back to the page with the form's problems, when it is not valid."""
+    if form.validate_on_submit():
+        return None
+    flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
     return redirect(url_for("admin.index"), 303)
 
 
@@ -74,23 +65,16 @@ def _save(form: FlaskForm, make: Callable[[], db.Model], created: str, taken: st
 @role_required(ADMIN)
 def create_organisation() -> Response:
     form = OrganisationForm()
-    return _save(
-        form,
-        lambda: Organisation(name=form.name.data.strip()),
-        _("Organisation created."),
-        _("An organisation with this name exists already."),
-    )
-
-
-def _coordinator(form: CoordinatorForm) -> User:
-    user = User(
-        username=form.username.data.strip(),
-        role=COORDINATOR,
-        locale="ja",
-        organisation_id=form.organisation_id.data,
-    )
-    user.set_password(form.password.data)
-    return user
+    if (refused := _refused(form)) is not None:
+        return refused
+    db.session.add(Organisation(name=form.name.data.strip()))
+    try:
+        db.session.commit()
+        flash(_("Organisation created."), "success")
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("An organisation with this name exists already."), "warning")
+    return redirect(url_for("admin.index"), 303)
 
 
 @bp.post("/coordinators")
@@ -100,12 +84,22 @@ def create_coordinator() -> Response:
     form.organisation_id.choices = [
         (o.id, o.name) for o in db.session.scalars(select(Organisation))
     ]
-    return _save(
-        form,
-        lambda: _coordinator(form),
-        _("Coordinator created."),
-        _("This user name is taken; choose another."),
-    )
+    if (refused := _refused(form)) is not None:
+        return refused
+    try:
+        create_user(
+            form.username.data.strip(),
+            form.password.data,
+            role=COORDINATOR,
+            locale="ja",
+            organisation_id=form.organisation_id.data,
+        )
+    except UsernameTakenError:
+        flash(_("This user name is taken; choose another."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Coordinator created."), "success")
+    return redirect(url_for("admin.index"), 303)
 
 
 ACCESS_LOG_PAGE = 100

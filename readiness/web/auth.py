@@ -20,17 +20,22 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from readiness import totp
 from readiness.extensions import db, limiter, login_manager
-from readiness.models import ADMIN, COORDINATOR, Organisation, User, new_token
-from readiness.operations import accept_invitation, open_invitation
+from readiness.i18n import select_locale
+from readiness.logs import security_event
+from readiness.models import ADMIN, COORDINATOR, INTERN, Organisation, User
+from readiness.services import accounts
+from readiness.services.accounts import UsernameTakenError
+from readiness.services.invitations import accept_invitation, open_invitation
+from readiness.web.account_forms import (
+    JoinForm,
+    PasswordChangeForm,
+    SignInForm,
+    SignUpForm,
+    TotpForm,
+)
 from readiness.web.errors import render_error
-from readiness.web.forms import JoinForm, PasswordChangeForm, SignInForm, SignUpForm, TotpForm
-from readiness.web.i18n import select_locale
-from readiness.web.logs import security_event
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -39,13 +44,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Find the user by id and check the session nonce, so ended sessions stay ended."""
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_nonce != nonce:
-        return None
-    return user
+    return accounts.user_for_session(session_id)
 
 
 def home_for(user: User) -> str:
@@ -70,21 +69,18 @@ def sign_up() -> Response | str:
     if request.method == "GET":
         form.locale.data = select_locale()
     if form.validate_on_submit():
-        username = form.username.data.strip()
-        user = User(
-            username=username,
-            locale=form.locale.data,
-            role="intern",
-            display_name=(form.display_name.data or "").strip() or None,
-        )
-        user.set_password(form.password.data)
-        db.session.add(user)
         try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
+            user = accounts.create_user(
+                form.username.data.strip(),
+                form.password.data,
+                role=INTERN,
+                locale=form.locale.data,
+                display_name=(form.display_name.data or "").strip() or None,
+            )
+        except UsernameTakenError:
             form.username.errors.append(_("This user name is taken; choose another."))
         else:
+            db.session.commit()
             _start_session(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("intern.home"), 303)
@@ -104,8 +100,8 @@ def sign_in() -> Response | str:
         return redirect(url_for(home_for(current_user)))
     form = SignInForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.check_password(form.password.data):
+        user = accounts.find_user(form.username.data.strip())
+        if user is not None and accounts.password_matches(user, form.password.data):
             target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             if needs_second_factor(user):
                 session.clear()
@@ -162,15 +158,12 @@ def second_factor() -> Response | str:
         return redirect(url_for("auth.sign_in"))
     pending = session[PENDING]
     if user.totp_secret is None and "secret" not in pending:
-        pending["secret"] = totp.new_secret()
+        pending["secret"] = accounts.new_totp_secret()
         session.modified = True
     secret = user.totp_secret or pending["secret"]
     form = TotpForm()
     if form.validate_on_submit():
-        step = totp.accepted_step(secret, form.code.data, user.totp_last_step)
-        if step is not None:
-            user.totp_secret, user.totp_last_step = secret, step
-            db.session.commit()
+        if accounts.confirm_second_factor(user, secret, form.code.data):
             target = pending["next"]
             _start_session(user)
             security_event("sign_in", user_id=user.id, second_factor=True)
@@ -179,13 +172,13 @@ def second_factor() -> Response | str:
         form.code.errors.append(_("This code is not right, or was used already. Try the next one."))
     if user.totp_secret is not None:
         return render_template("auth/second_factor.html", form=form, setup=False)
-    uri = totp.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
+    uri = accounts.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     return render_template(
         "auth/second_factor.html",
         form=form,
         setup=True,
-        qr=Markup(totp.qr_svg(uri)),  # noqa: S704 - made by segno, no user input
-        secret=totp.spaced(secret),
+        qr=Markup(accounts.qr_svg(uri)),  # noqa: S704 - made by segno, no user input
+        secret=accounts.spaced(secret),
     )
 
 
@@ -194,8 +187,7 @@ def second_factor() -> Response | str:
 def sign_out() -> Response:
     """End the session here and everywhere: a signed cookie copied before cannot come back."""
     user = db.session.get(User, current_user.id)
-    user.session_nonce = new_token()
-    db.session.commit()
+    accounts.end_sessions(user)
     security_event("sign_out", user_id=user.id)
     session.clear()
     logout_user()  # after clear: it leaves the flag that deletes the remember-me cookie
@@ -211,8 +203,8 @@ def change_password() -> Response | str:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
-        if user.check_password(form.current.data):
-            user.set_password(form.password.data)  # also a new session nonce
+        if accounts.password_matches(user, form.current.data):
+            accounts.set_password(user, form.password.data)  # also a new session nonce
             db.session.commit()
             security_event("password_changed", user_id=user.id)
             _start_session(user)
@@ -242,8 +234,7 @@ def join(code: str) -> Response | str | tuple[str, int]:
             user = accept_invitation(
                 invitation, form.username.data.strip(), form.password.data, select_locale()
             )
-        except IntegrityError:
-            db.session.rollback()
+        except UsernameTakenError:
             form.username.errors.append(_("This user name is taken; choose another."))
         else:
             if user is None:

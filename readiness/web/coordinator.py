@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -26,32 +25,37 @@ from sqlalchemy import select
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
 from readiness.core.scoring import months_until
-from readiness.dashboard import (
+from readiness.extensions import db
+from readiness.i18n import select_locale
+from readiness.models import COORDINATOR, Organisation, ReportJob, User
+from readiness.queue import MAX_ATTEMPTS
+from readiness.reports.formatting import BAND_MARKS, format_date
+from readiness.services.assessments import submitted_assessments
+from readiness.services.bulk_reports import create_job
+from readiness.services.cohort import (
     DashboardPage,
-    DashboardQuery,
     cohort_summary,
     dashboard_page,
+    dashboard_query,
+    lowest_band_limit,
     matching_interns,
 )
-from readiness.exports import csv_text, intern_table
-from readiness.extensions import db
-from readiness.jobs import MAX_ATTEMPTS, create_job
-from readiness.models import COORDINATOR, Invitation, Organisation, ReportJob, User
-from readiness.operations import create_invitation, create_invitations, submitted_assessments
-from readiness.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
-from readiness.reports.formatting import BAND_MARKS, format_date
-from readiness.reports.service import plan_for
-from readiness.roster import MAX_BYTES, parse_roster
+from readiness.services.exports import csv_text, intern_table
+from readiness.services.invitations import (
+    create_invitation,
+    create_invitations,
+    recent_invitations,
+)
+from readiness.services.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
+from readiness.services.report_store import plan_for
+from readiness.services.roster import MAX_BYTES, parse_roster
+from readiness.state import current_state
 from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
+from readiness.web.account_forms import InvitationForm, RosterForm
 from readiness.web.downloads import plan_pdf_download, safe_filename
-from readiness.web.forms import InvitationForm, RosterForm
-from readiness.web.i18n import STATUS_LABELS, select_locale
+from readiness.web.templating import STATUS_LABELS
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
-
-
-def _state() -> Any:
-    return current_app.extensions["readiness"]
 
 
 def _organisation() -> Organisation:
@@ -61,13 +65,13 @@ def _organisation() -> Organisation:
 @bp.get("/")
 @role_required(COORDINATOR)
 def dashboard() -> str:
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     not_ready_below = lowest_band_limit(definition)
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
     organisation_id = current_user.organisation_id
     page = dashboard_page(organisation_id, query, today)
-    cohort = _state().cohort_cache.get(
+    cohort = current_state().cohort_cache.get(
         (organisation_id, today),
         lambda: cohort_summary(organisation_id, today, not_ready_below),
     )
@@ -154,22 +158,11 @@ def table_rows(
     return rows
 
 
-def lowest_band_limit(definition: AssessmentDefinition) -> float:
-    """Overall scores below this are "not ready": the upper limit of the lowest band."""
-    return float(min(definition.rules.bands, key=lambda band: band.min).max)
-
-
-def dashboard_query(args: Any, definition: AssessmentDefinition) -> DashboardQuery:
-    """The table's filters from a query string or form, for the page, the CSV and the ZIP."""
-    dimensions = [d.id for d in definition.rules.dimensions]
-    return DashboardQuery.from_args(args, dimensions, lowest_band_limit(definition))
-
-
 @bp.get("/export.csv")
 @role_required(COORDINATOR)
 def export_csv() -> Response:
     """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
@@ -192,7 +185,7 @@ def intern(user_id: int) -> str:
     record_access(current_user, VIEW_INTERN, [person.id])
     assessments = submitted_assessments(person)
     latest = assessments[0] if assessments else None
-    definition = _state().definitions.get(latest.questionnaire_id) if latest else None
+    definition = current_state().definitions.get(latest.questionnaire_id) if latest else None
     card = json.loads(latest.scorecard_json) if latest else None
     return render_template(
         "coordinator/intern.html",
@@ -222,19 +215,12 @@ def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int
 @bp.route("/invitations", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def invitations() -> str | Response:
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     form = InvitationForm.for_questionnaire(definition, select_locale())
     if form.validate_on_submit():
         invitation = create_invitation(current_user, form.invitation_values())
         return redirect(url_for("coordinator.invitations", created=invitation.id), 303)
-    recent = list(
-        db.session.scalars(
-            select(Invitation)
-            .where(Invitation.organisation_id == current_user.organisation_id)
-            .order_by(Invitation.id.desc())
-            .limit(50)
-        )
-    )
+    recent = recent_invitations(current_user.organisation_id)
     created = request.args.get("created", "")
     return render_template(
         "coordinator/invitations.html",
@@ -251,7 +237,7 @@ def invitations() -> str | Response:
 def import_roster() -> str | Response | tuple[str, int]:
     """Invite many interns from a CSV; a file with any error imports nothing."""
     form = RosterForm()
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     if not form.validate_on_submit():
         errors = [e for messages in form.errors.values() for e in messages]
         return render_template("coordinator/import.html", errors=errors, invitations=[]), 400
@@ -271,7 +257,7 @@ def import_roster() -> str | Response | tuple[str, int]:
 def start_reports() -> Response:
     """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
     chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit() and len(v) < 19]
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     query = dashboard_query(request.form, definition)
     if not chosen:
         chosen = [
@@ -286,7 +272,7 @@ def start_reports() -> Response:
         )
     )
     job = create_job(current_user, [i for i in chosen if i in mine], select_locale())
-    current_app.extensions["readiness_jobs"].enqueue(job.id)
+    current_state().queue.enqueue(job.id)
     return redirect(url_for("coordinator.report_job", job_id=job.id), 303)
 
 

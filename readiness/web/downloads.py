@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, current_app
+from flask import Response
 
+from readiness.i18n import select_locale
 from readiness.models import Assessment
 from readiness.reports.pool import RenderError
-from readiness.reports.service import report_pdf
+from readiness.services.report_store import report_pdf
+from readiness.state import current_state
 from readiness.web.errors import render_error
-from readiness.web.i18n import select_locale
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -35,7 +36,7 @@ def plan_pdf_download(
 
     ``unavailable`` is the 503 message, with ``%(reason)s`` for what the PDF worker reported.
     """
-    state = current_app.extensions["readiness"]
+    state = current_state()
     definition = state.definitions.get(assessment.questionnaire_id)
     if not assessment.is_submitted or definition is None:
         return render_error(404)

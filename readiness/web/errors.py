@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from readiness.web.logs import security_event
+from readiness.logs import security_event
 
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),

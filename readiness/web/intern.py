@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,21 +21,23 @@ from sqlalchemy import select
 
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
-from readiness.core.scoring import ScoreCard
 from readiness.extensions import csrf, db
-from readiness.models import INTERN, SUBMITTED, Assessment
-from readiness.operations import (
+from readiness.i18n import select_locale
+from readiness.models import INTERN, Assessment
+from readiness.services.assessments import (
     open_draft,
+    previous_result,
     start_assessment,
+    stored_scorecard,
     submit_assessment,
     submitted_assessments,
 )
-from readiness.privacy import needs_consent
-from readiness.reports.service import plan_for
+from readiness.services.privacy import needs_consent
+from readiness.services.report_store import plan_for
+from readiness.state import current_state
 from readiness.web.downloads import plan_pdf_download
 from readiness.web.forms import ActionForm
-from readiness.web.i18n import select_locale
-from readiness.web.page_form import PageSubmission, render_page
+from readiness.web.page_submission import PageSubmission, render_page
 
 bp = Blueprint("intern", __name__)
 
@@ -57,10 +57,6 @@ def _require_intern() -> Response | None:
     return None
 
 
-def _state() -> Any:
-    return current_app.extensions["readiness"]
-
-
 def own_assessment(assessment_id: int) -> Assessment:
     """The signed-in intern's assessment, or 404 (never another person's)."""
     return db.first_or_404(
@@ -71,7 +67,7 @@ def own_assessment(assessment_id: int) -> Assessment:
 
 
 def definition_of(assessment: Assessment) -> AssessmentDefinition:
-    definition = _state().definitions.get(assessment.questionnaire_id)
+    definition = current_state().definitions.get(assessment.questionnaire_id)
     if definition is None:
         abort(404)
     return definition
@@ -87,7 +83,7 @@ def progress_of(
 
 @bp.get("/me")
 def home() -> str:
-    definition = _state().definitions.default
+    definition = current_state().definitions.default
     draft = open_draft(current_user, definition.id)
     progress = progress_of(draft, definition) if draft else None
     return render_template(
@@ -103,7 +99,7 @@ def home() -> str:
 
 @bp.post("/assessments")
 def start() -> Response:
-    assessment = start_assessment(current_user, _state().definitions.default)
+    assessment = start_assessment(current_user, current_state().definitions.default)
     return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
 
 
@@ -176,7 +172,7 @@ def submit(assessment_id: int) -> Response:
     if not progress.is_complete():
         flash(_("Some questions still need an answer. They are marked below."), "warning")
         return redirect(url_for("intern.review", assessment_id=assessment.id), 303)
-    submit_assessment(assessment, _state().scorers[definition.id], dt.date.today())
+    submit_assessment(assessment, current_state().scorers[definition.id], dt.date.today())
     return redirect(result_url, 303)
 
 
@@ -185,9 +181,9 @@ def result(assessment_id: int) -> Response | str:
     assessment = own_assessment(assessment_id)
     if not assessment.is_submitted:
         return redirect(url_for("intern.resume", assessment_id=assessment.id))
-    card = ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
-    previous = _previous_result(assessment)
-    definition = _state().definitions.get(assessment.questionnaire_id)
+    card = stored_scorecard(assessment)
+    previous = previous_result(assessment)
+    definition = current_state().definitions.get(assessment.questionnaire_id)
     return render_template(
         "intern/result.html",
         assessment=assessment,
@@ -212,20 +208,3 @@ def plan_pdf(assessment_id: int) -> Response | tuple[str, int]:
             "Your result is safe: please try again in a minute."
         ),
     )
-
-
-def _previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:
-    earlier = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.user_id == assessment.user_id,
-            Assessment.status == SUBMITTED,
-            Assessment.questionnaire_id == assessment.questionnaire_id,
-            Assessment.id != assessment.id,
-            Assessment.submitted_at <= assessment.submitted_at,
-        )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-    ).first()
-    if earlier is None:
-        return None
-    return earlier, ScoreCard.from_dict(json.loads(earlier.scorecard_json or "{}"))

@@ -19,13 +19,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from readiness import privacy
 from readiness.extensions import db, limiter
+from readiness.i18n import select_locale
+from readiness.logs import security_event
 from readiness.models import INTERN, Consent, Organisation, User
-from readiness.privacy import delete_account, export_data, needs_consent, record_consent
-from readiness.web.forms import ConsentForm, DeleteAccountForm
-from readiness.web.i18n import select_locale
-from readiness.web.logs import security_event
+from readiness.services.accounts import password_matches
+from readiness.services.privacy import (
+    CONSENT_VERSION,
+    delete_account,
+    export_data,
+    needs_consent,
+    record_consent,
+)
+from readiness.web.account_forms import ConsentForm, DeleteAccountForm
 
 bp = Blueprint("my_data", __name__, url_prefix="/me")
 
@@ -55,7 +61,7 @@ def consent() -> Response | str:
         form=form,
         organisation=_organisation(),
         retention_months=current_app.config["RETENTION_MONTHS"],
-        version=privacy.CONSENT_VERSION,
+        version=CONSENT_VERSION,
         agreed=not needs_consent(current_user),
     )
 
@@ -94,7 +100,7 @@ def download() -> Response:
 def delete() -> Response | tuple[str, int]:
     """Delete the account and everything that names the intern, then sign out."""
     form = DeleteAccountForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
+    if form.validate_on_submit() and password_matches(current_user, form.password.data):
         user_id = current_user.id
         delete_account(user_id)
         security_event("account_deleted", user_id=user_id)

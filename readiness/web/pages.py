@@ -10,9 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.extensions import db
+from readiness.i18n import LOCALES
+from readiness.state import current_state
 from readiness.web.auth import home_for
 from readiness.web.forms import ActionForm
-from readiness.web.i18n import LOCALES, choose_locale, remember_locale
+from readiness.web.language import choose_locale, remember_locale
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("pages", __name__)
@@ -22,8 +24,7 @@ bp = Blueprint("pages", __name__)
 def index() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
-    state = current_app.extensions["readiness"]
-    return render_template("index.html", definition=state.definitions.default)
+    return render_template("index.html", definition=current_state().definitions.default)
 
 
 @bp.get("/healthz")

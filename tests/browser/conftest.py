@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from readiness import create_app
-from readiness.demo import DEMO_PASSWORD, load_demo_data
 from readiness.extensions import db
+from readiness.services.demo import DEMO_PASSWORD, load_demo_data
 
 from ..conftest import PROJECT_ROOT, authenticator_key
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import User
-from readiness.operations import create_invitation
+from readiness.services.invitations import create_invitation
 
 from .answering import fill_page_with_mouse
 from .conftest import DESKTOP, PHONE, LiveServer, new_context, sign_in

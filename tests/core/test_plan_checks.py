@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from readiness.cli import check_command
+from readiness.cli.definitions import check_command
 from readiness.core.definitions import load_definitions
 from readiness.core.errors import IssueList
 

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from readiness import privacy
 from readiness.extensions import db
 from readiness.models import Assessment, Consent, User
+from readiness.services import privacy
 
 from ..conftest import (
     InternBrowser,

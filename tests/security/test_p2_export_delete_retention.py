@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from readiness.extensions import db
-from readiness.jobs import create_job, run_job
 from readiness.models import AccessLog, Assessment, ReportJob, ReportPDF, User
+from readiness.services.bulk_reports import create_job, run_job
 
 from ..conftest import InternBrowser, csrf_token
 from ..web.test_coordinator import (  # noqa: F401

@@ -12,8 +12,8 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from readiness.extensions import db
-from readiness.jobs import create_job
 from readiness.models import User
+from readiness.services.bulk_reports import create_job
 
 from ..conftest import csrf_token
 from ..web.test_coordinator import (  # noqa: F401

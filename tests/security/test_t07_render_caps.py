@@ -11,11 +11,12 @@ from flask import Flask
 from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.plan import build_action_plan
+from readiness.core.plan.builder import build_action_plan
 from readiness.core.scoring import Scorer
 from readiness.extensions import db
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
+from readiness.state import state_of
 
 from ..conftest import InternBrowser
 
@@ -65,7 +66,7 @@ def test_t7_the_intern_gets_a_clear_message_when_the_pdf_times_out(
         assert "Your result is safe" in response.text
         assert intern.client.get(f"/assessments/{assessment_id}/result").status_code == 200
     finally:
-        slow.extensions["readiness"].render_pool.close()
+        state_of(slow).render_pool.close()
         with slow.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from readiness.exports import csv_text, safe_cell
+from readiness.services.exports import csv_text, safe_cell
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from readiness.extensions import db
 from readiness.models import User
+from readiness.services.accounts import set_password
 
 from ..conftest import InternBrowser, csrf_token
 
@@ -105,7 +106,7 @@ def test_changing_the_session_nonce_ends_old_sessions(app: Flask, intern: Intern
     assert intern.client.get("/me").status_code == 200
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "intern-a"))
-        user.set_password("a new password")
+        set_password(user, "a new password")
         db.session.commit()
     intern.client.delete_cookie("remember_token")
     assert intern.client.get("/me").status_code == 302

@@ -14,17 +14,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from readiness.dashboard import (
+from readiness.extensions import db
+from readiness.models import Invitation, Organisation, User, utcnow
+from readiness.services.accounts import set_password
+from readiness.services.cohort import (
     Cohort,
-    CohortCache,
     DashboardQuery,
     dashboard_page,
     returning_soon,
 )
-from readiness.extensions import db
-from readiness.models import Invitation, Organisation, User, utcnow
-from readiness.privacy import CONSENT_VERSION
-from readiness.roster import parse_roster
+from readiness.services.privacy import CONSENT_VERSION
+from readiness.services.roster import parse_roster
+from readiness.state import TimedCache
 
 from ..conftest import (
     InternBrowser,
@@ -59,7 +60,7 @@ def make_user(
         user = User(
             username=username, role=role, organisation_id=org.id if org else None, **profile
         )
-        user.set_password(PASSWORD)
+        set_password(user, PASSWORD)
         db.session.add(user)
         db.session.commit()
         return user.id
@@ -320,7 +321,7 @@ def test_the_dashboard_shows_the_cohort_charts(
 
 def test_cohort_charts_are_reused_for_a_few_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr("readiness.dashboard.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("readiness.state.time.monotonic", lambda: clock[0])
     computed: list[int] = []
 
     def compute(organisation_id: int) -> Cohort:
@@ -328,14 +329,14 @@ def test_cohort_charts_are_reused_for_a_few_seconds(monkeypatch: pytest.MonkeyPa
         return Cohort({"skills": {"ready": len(computed)}}, [])
 
     today = dt.date(2026, 11, 24)
-    cache = CohortCache(seconds=30)
+    cache: TimedCache[Any, Cohort] = TimedCache(seconds=30)
     first = cache.get((1, today), lambda: compute(1))
     assert cache.get((1, today), lambda: compute(1)) is first  # within 30 s: reused
     cache.get((2, today), lambda: compute(2))  # another organisation: its own entry
     assert computed == [1, 2]
     clock[0] += 31
     assert cache.get((1, today), lambda: compute(1)).distribution == {"skills": {"ready": 3}}
-    never = CohortCache(seconds=0)
+    never: TimedCache[Any, Cohort] = TimedCache(seconds=0)
     never.get((1, today), lambda: compute(1))
     never.get((1, today), lambda: compute(1))
     assert computed == [1, 2, 1, 1, 1]

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from readiness import create_app
 from readiness.extensions import db
 from readiness.models import Assessment
-from readiness.operations import reproduce_scorecard
+from readiness.services.assessments import reproduce_scorecard
+from readiness.state import state_of
 
 from ..conftest import QUESTIONNAIRES, InternBrowser, stored_answers
 
@@ -201,7 +202,7 @@ def test_a_result_is_reproduced_after_the_yaml_changes(
         assessment = db.session.get(Assessment, assessment_id)
         stored = json.loads(assessment.scorecard_json)
         assert reproduce_scorecard(assessment).to_dict() == stored
-        state = new_app.extensions["readiness"]
+        state = state_of(new_app)
         rescored = state.scorers[assessment.questionnaire_id].score(
             assessment.answer_values(), dt.date.fromisoformat(stored["as_of"])
         )

@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from readiness import create_app
 from readiness.extensions import db
-from readiness.jobs import RedisQueue
 from readiness.models import ReportJob, User
+from readiness.queue import RedisQueue
+from readiness.state import state_of
 
 from ..conftest import InternBrowser, csrf_token
 from .test_coordinator import invite, join, make_user, signed_in
@@ -46,7 +47,7 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it(
     queue_name = f"readiness-test-{uuid.uuid4().hex[:8]}"
     config = {**app.config, "REDIS_URL": REDIS_URL, "JOB_QUEUE": queue_name}
     redis_app = create_app(config)
-    assert isinstance(redis_app.extensions["readiness_jobs"], RedisQueue)
+    assert isinstance(state_of(redis_app).queue, RedisQueue)
     # The worker builds its own app from the environment, as `make worker` does.
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("READINESS_SECRET_KEY", app.config["SECRET_KEY"])

@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from readiness import jobs
+from readiness import queue
 from readiness.extensions import db
-from readiness.jobs import pdf_name, zip_entry_name
 from readiness.models import ReportJob, User
+from readiness.services import bulk_reports
+from readiness.services.bulk_reports import pdf_name, zip_entry_name
 
 from ..conftest import InternBrowser, csrf_token
 from .test_coordinator import invite, join, make_user, signed_in
@@ -145,7 +146,7 @@ def test_zip_entry_names_are_safe_and_unique() -> None:
 def test_a_temporary_failure_is_retried_and_the_attempts_are_visible(
     app: Flask, cohort: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_build_zip = jobs.build_zip
+    real_build_zip = bulk_reports.build_zip
     calls: list[int] = []
 
     def flaky(job: Any, *args: Any, **kwargs: Any) -> Any:
@@ -154,8 +155,8 @@ def test_a_temporary_failure_is_retried_and_the_attempts_are_visible(
             raise OperationalError("SELECT 1", {}, ConnectionError("database restarting"))
         return real_build_zip(job, *args, **kwargs)
 
-    monkeypatch.setattr(jobs, "build_zip", flaky)
-    monkeypatch.setattr(jobs, "RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr(bulk_reports, "build_zip", flaky)
+    monkeypatch.setattr(queue, "RETRY_DELAYS", (0.01, 0.01))
     job = wait_for(app, start(cohort["coordinator"]))
     assert (job.status, job.attempts, len(calls)) == ("done", 2, 2)
     assert job.done_count == job.total  # the second attempt started the count again
@@ -167,10 +168,10 @@ def test_a_failure_that_persists_stops_after_the_last_attempt(
     def down(*_args: Any, **_kwargs: Any) -> Any:
         raise OperationalError("SELECT 1", {}, ConnectionError("database down"))
 
-    monkeypatch.setattr(jobs, "build_zip", down)
-    monkeypatch.setattr(jobs, "RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr(bulk_reports, "build_zip", down)
+    monkeypatch.setattr(queue, "RETRY_DELAYS", (0.01, 0.01))
     job = wait_for(app, start(cohort["coordinator"]))
-    assert (job.status, job.attempts) == ("failed", jobs.MAX_ATTEMPTS)
+    assert (job.status, job.attempts) == ("failed", queue.MAX_ATTEMPTS)
     assert any("database down" in error for error in job.errors)
 
 

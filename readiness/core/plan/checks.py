@@ -21,7 +21,7 @@ from readiness.core.model import (
     Questionnaire,
     RuleSet,
 )
-from readiness.core.plan_model import ANY, Catalogue, PlanRules
+from readiness.core.plan.model import ANY, Catalogue, PlanRules
 from readiness.core.yamlsource import YamlDocument
 
 

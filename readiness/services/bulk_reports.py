@@ -1,26 +1,21 @@
 """Bulk plan reports: many interns' PDFs in one ZIP, built in the background with progress.
 
 The job's state (status, how many done, which failed) is in the database, so a
-page reload shows it and any app process can serve the finished ZIP. Jobs run
-in this process on a background thread (the embedded default); PDFs are made
-by the render pool's worker processes, one per core. A PDF that cannot be made
-is listed in the job and in ``ERRORS.txt`` inside the ZIP, never silently
-left out. (Running jobs on Redis workers when ``REDIS_URL`` is set comes with
-the production issue.)
+page reload shows it and any app process can serve the finished ZIP. The job waits
+in a queue (:mod:`readiness.queue`: a thread of this process by default, Redis and
+``make worker`` processes when ``REDIS_URL`` is set); PDFs are made by the render
+pool's worker processes, one per core. A PDF that cannot be made is listed in the job
+and in ``ERRORS.txt`` inside the ZIP, never silently left out.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import time
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_babel import gettext as _
@@ -29,32 +24,66 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from readiness.extensions import db
-from readiness.models import Assessment, ReportJob, User, utcnow
-from readiness.operations import submitted_assessments
+from readiness.i18n import use_locale
+from readiness.models import INTERN, Assessment, Organisation, ReportJob, User, utcnow
+from readiness.queue import MAX_ATTEMPTS, TemporaryJobError
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
-from readiness.reports.service import cached_pdf, report_cache_key, report_data, store_pdf
-from readiness.web.i18n import use_locale
+from readiness.services.assessments import submitted_assessments
+from readiness.services.report_store import cached_pdf, report_cache_key, report_data, store_pdf
+from readiness.state import ReadinessState, state_of
 
-if TYPE_CHECKING:
-    from readiness.app import ReadinessState
-
-LOGGER = logging.getLogger("readiness.jobs")
+LOGGER = logging.getLogger("readiness.bulk_reports")
 BATCH = 8
 MAX_INTERNS_PER_JOB = 5000
 
 
-def create_job(coordinator: User, user_ids: list[int], locale: str) -> ReportJob:
+def create_job(
+    coordinator: User | None,
+    user_ids: list[int],
+    locale: str,
+    organisation_id: int | None = None,
+    status: str = "queued",
+) -> ReportJob:
+    """A job for these interns (at most :data:`MAX_INTERNS_PER_JOB`), committed.
+
+    A coordinator's job belongs to their organisation; the CLI names the organisation.
+    """
     job = ReportJob(
-        organisation_id=coordinator.organisation_id,
-        created_by_id=coordinator.id,
+        organisation_id=coordinator.organisation_id if coordinator else organisation_id,
+        created_by_id=coordinator.id if coordinator else None,
         user_ids_json=json.dumps(user_ids[:MAX_INTERNS_PER_JOB]),
         locale=locale,
         total=min(len(user_ids), MAX_INTERNS_PER_JOB),
+        status=status,
     )
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def find_organisation(name_or_id: str) -> Organisation | None:
+    """The organisation with this name, or this id when it is a number."""
+    number = int(name_or_id) if name_or_id.isascii() and name_or_id.isdigit() else -1
+    return db.session.scalar(
+        select(Organisation).where((Organisation.name == name_or_id) | (Organisation.id == number))
+    )
+
+
+def organisation_interns(organisation_id: int) -> list[int]:
+    """Ids of every intern of the organisation, in a stable order."""
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .where(User.organisation_id == organisation_id, User.role == INTERN)
+            .order_by(User.id)
+        )
+    )
+
+
+def finish_job(job: ReportJob, zip_path: Path) -> None:
+    job.status, job.zip_path, job.finished_at = "done", str(zip_path), utcnow()
+    db.session.commit()
 
 
 def zip_entry_name(text: str) -> str:
@@ -168,16 +197,8 @@ def _write_zip(
     return path
 
 
-#: A job starts at most this many times; temporary failures in between are retried.
-MAX_ATTEMPTS = 3
-#: Seconds to wait before each retry (RQ and the in-process queue alike).
-RETRY_DELAYS = (5.0, 30.0)
 #: Failures worth another try: the database or Redis was briefly unreachable.
 TRANSIENT = (OperationalError, RedisConnectionError)
-
-
-class TemporaryJobError(RuntimeError):
-    """The job hit a temporary failure and is marked ``retrying``; run it again later."""
 
 
 def run_job(app: Flask, job_id: int) -> None:
@@ -191,7 +212,7 @@ def run_job(app: Flask, job_id: int) -> None:
         job = db.session.get(ReportJob, job_id)
         if job is None or job.status not in ("queued", "retrying"):
             return
-        state = app.extensions["readiness"]
+        state = state_of(app)
         job.status, job.attempts, job.done_count, job.errors_json = (
             "running",
             job.attempts + 1,
@@ -215,8 +236,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             _mark_failed(db.session.get(ReportJob, job_id), exc)
         else:
-            job.status, job.zip_path, job.finished_at = "done", str(path), utcnow()
-            db.session.commit()
+            finish_job(job, path)
 
 
 def _mark_failed(job: ReportJob, exc: Exception) -> None:
@@ -225,72 +245,3 @@ def _mark_failed(job: ReportJob, exc: Exception) -> None:
         stopped = _("the job stopped: %(reason)s", reason=exc)
     job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
     db.session.commit()
-
-
-class InProcessQueue:
-    """The embedded default: jobs run one at a time on a background thread of this process."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-jobs")
-
-    def enqueue(self, job_id: int) -> Any:
-        return self.executor.submit(self._run, job_id)
-
-    def _run(self, job_id: int) -> None:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                run_job(self.app, job_id)
-                return
-            except TemporaryJobError:
-                time.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
-
-
-class RedisQueue:
-    """With ``REDIS_URL`` set: jobs wait in Redis and ``rq`` worker processes run them.
-
-    Start workers with ``make worker`` (see docs/coordinators.md); they build the app from
-    the same environment (``DATABASE_URL``, ``READINESS_*``) as the web processes.
-    """
-
-    def __init__(self, url: str, name: str) -> None:
-        from redis import Redis
-        from rq import Queue
-
-        self.queue = Queue(name, connection=Redis.from_url(url))
-
-    def enqueue(self, job_id: int) -> Any:
-        from rq import Retry
-
-        return self.queue.enqueue(
-            run_job_in_worker,
-            job_id,
-            job_timeout=3600,
-            retry=Retry(max=MAX_ATTEMPTS - 1, interval=list(RETRY_DELAYS)),
-            description=f"readiness report job {job_id}",
-        )
-
-
-def run_job_in_worker(job_id: int) -> None:
-    """What an RQ worker runs: the app, built from the environment, then the job."""
-    from readiness import create_app  # the lazy factory: no import cycle with readiness.app
-
-    app = create_app()
-    try:
-        run_job(app, job_id)
-    finally:  # a worker lives long: give its database connections back
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def make_queue(app: Flask) -> InProcessQueue | RedisQueue:
-    """Redis when ``REDIS_URL`` is configured, else this process (the embedded default)."""
-    url = app.config.get("REDIS_URL")
-    if url:
-        return RedisQueue(url, app.config["JOB_QUEUE"])
-    return InProcessQueue(app)
-
-
-def cpu_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

@@ -1,25 +1,18 @@
 """Logs a machine can read: one JSON object per line, each with the request's id.
 
-The id comes from a trusted proxy's ``X-Request-ID`` when it looks like one, else it is
-made here; it is sent back in ``X-Request-ID`` so a user's report, the proxy's log, the
-access log and the app's log lines can be matched. No answers, names or form data are
-logged: only method, path, status and timing.
+Formatters, the request-id filter and security events; the request hooks that set the
+id and write one line per request are in :mod:`readiness.web.request_log`. No answers,
+names or form data are logged: only method, path, status and timing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import time
-import uuid
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
-from flask_login import current_user
-
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-ACCESS = logging.getLogger("readiness.request")
+from flask import Flask, g, has_request_context
 
 
 class RequestIdFilter(logging.Filter):
@@ -31,8 +24,6 @@ class RequestIdFilter(logging.Filter):
 
 
 SECURITY = logging.getLogger("readiness.security")
-#: Responses that are a refusal worth a line of their own (403: wrong role; 429: too many).
-REFUSALS = {403: "access_refused", 429: "rate_limited"}
 
 
 def security_event(event: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -91,41 +82,3 @@ def configure_logging(app: Flask) -> None:
     logger.handlers = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     logger.propagate = False
-
-    @app.before_request
-    def start() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-        g.request_started = time.perf_counter()
-
-    @app.after_request
-    def finish(response: Response) -> Response:
-        response.headers["X-Request-ID"] = g.get("request_id", "-")
-        refused = REFUSALS.get(response.status_code)
-        if refused:
-            security_event(
-                refused,
-                logging.WARNING,
-                path=request.path,
-                status=response.status_code,
-                user_id=current_user.id if current_user.is_authenticated else None,
-            )
-        if app.config.get("LOG_REQUESTS"):
-            milliseconds = (
-                time.perf_counter() - g.get("request_started", time.perf_counter())
-            ) * 1000
-            ACCESS.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "fields": {
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "ms": round(milliseconds, 1),
-                    }
-                },
-            )
-        return response

@@ -17,9 +17,9 @@ from typing import Any
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.locales import LOCALES, N_, translations
 from readiness.core.model import ChoiceQuestion, localize, parse_iso_date
-from readiness.core.plan_definitions import PlanDefinition
-from readiness.core.plan_model import ANY, Resource, Step
-from readiness.core.plan_result import (
+from readiness.core.plan.definition import PlanDefinition
+from readiness.core.plan.model import ANY, Resource, Step
+from readiness.core.plan.result import (
     ActionPlan,
     DimensionPlan,
     LanguageGoal,

@@ -9,7 +9,7 @@ from functools import cached_property
 from readiness.core.conditions import Predicate, compile_condition
 from readiness.core.loader import LoadedFile
 from readiness.core.model import Question
-from readiness.core.plan_model import Catalogue, PlanRules, Resource
+from readiness.core.plan.model import Catalogue, PlanRules, Resource
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,16 @@ from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import Page, Question
 from readiness.core.progress import Progress
 from readiness.extensions import db
+from readiness.i18n import LOCALES
 from readiness.models import Assessment
-from readiness.operations import page_version, save_page
-from readiness.web.forms import AnswerForm, build_page_form, field_answer, initial_field_data
-from readiness.web.i18n import LOCALES, choose_locale, remember_locale
+from readiness.services.assessments import page_version, save_page
+from readiness.web.language import choose_locale, remember_locale
+from readiness.web.question_forms import (
+    AnswerForm,
+    build_page_form,
+    field_answer,
+    initial_field_data,
+)
 
 META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "page_version", "action", "locale"}
 #: "language" saves what is valid, like "save", and shows the same page in another language.

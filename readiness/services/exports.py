@@ -17,8 +17,8 @@ from typing import Any
 
 from readiness.core.model import localize
 from readiness.core.scoring import months_until
-from readiness.dashboard import Score
 from readiness.models import User
+from readiness.services.cohort import Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 BOM = "\ufeff"

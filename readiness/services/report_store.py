@@ -1,35 +1,30 @@
-"""Reports for stored assessments: build the plan, render the PDF once, serve it from the cache.
+"""The report store: plan PDFs of submitted assessments, rendered once and kept.
 
-Joins the core (score card, plan), the renderer and the database. The plan is
-built as of the submission date, so a report never changes unless its inputs
-do; the cache key covers every input (answers and definitions by content
-hash, plan and catalogue, templates and WeasyPrint version, locale, name).
+Joins the core (score card, plan), the renderer (:mod:`readiness.reports`) and the
+database. The plan is built as of the submission date, so a report never changes
+unless its inputs do; the cache key covers every input (answers and definitions by
+content hash, plan and catalogue, templates and WeasyPrint version, locale, name).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.money import ExchangeRates
-from readiness.core.plan import build_action_plan
-from readiness.core.plan_result import ActionPlan
-from readiness.core.scoring import ScoreCard
+from readiness.core.plan.builder import build_action_plan
+from readiness.core.plan.result import ActionPlan
 from readiness.extensions import db
 from readiness.models import Assessment, ReportPDF
 from readiness.reports.pool import RenderPool
 from readiness.reports.render import ReportData, ReportRenderer
+from readiness.services.assessments import stored_scorecard
 
 NO_ORGANISATION = "—"
-
-
-def stored_scorecard(assessment: Assessment) -> ScoreCard:
-    return ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
 
 
 def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> ActionPlan | None:

@@ -1,4 +1,4 @@
-"""The coordinator's table of interns: filters, sorting and paging done in SQL.
+"""The cohort: the coordinator's table of interns and its charts, queried in SQL.
 
 Only one page of rows is loaded, whatever the organisation's size: the filters
 and the sort run on indexed columns of ``user`` (profile, status, latest
@@ -8,15 +8,14 @@ overall score) and on ``latest_score`` (per-dimension score and band).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, case, func, or_, select
 
-from readiness.core.plan import add_months
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.plan.builder import add_months
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, User
 
@@ -315,28 +314,12 @@ def cohort_summary(organisation_id: int, today: dt.date, not_ready_below: float)
     )
 
 
-class CohortCache:
-    """Cohort charts reused for a few seconds per organisation and day.
+def lowest_band_limit(definition: AssessmentDefinition) -> float:
+    """Overall scores below this are "not ready": the upper limit of the lowest band."""
+    return float(min(definition.rules.bands, key=lambda band: band.min).max)
 
-    The charts do not change with the table's filters, sorting or page, so a coordinator
-    working through the table reads them once; they may lag a submit by ``seconds``.
-    The table itself is always read live.
-    """
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._entries: dict[tuple[int, dt.date], tuple[float, Cohort]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[int, dt.date], compute: Callable[[], Cohort]) -> Cohort:
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        cohort = compute()
-        if self.seconds > 0:
-            with self._lock:
-                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-                self._entries[key] = (now + self.seconds, cohort)
-        return cohort
+def dashboard_query(args: Any, definition: AssessmentDefinition) -> DashboardQuery:
+    """The table's filters from a query string or form, for the page, the CSV and the ZIP."""
+    dimensions = [d.id for d in definition.rules.dimensions]
+    return DashboardQuery.from_args(args, dimensions, lowest_band_limit(definition))

@@ -1,4 +1,4 @@
-"""Writes that join the domain core and the database: start, save, submit.
+"""Assessments: start, save page by page, submit, and read results back.
 
 Each function is one transaction. Answers are upserted per question on the
 unique (assessment, question) key, so a save never wipes another page; a
@@ -25,17 +25,14 @@ from readiness.extensions import db
 from readiness.models import (
     DRAFT,
     IN_PROGRESS,
-    INTERN,
     NOT_STARTED,
     REASSESSED,
     SUBMITTED,
     Answer,
     Assessment,
     DefinitionSnapshot,
-    Invitation,
     LatestScore,
     User,
-    new_token,
     utcnow,
 )
 
@@ -109,12 +106,8 @@ def refresh_intern_summary(user: User) -> None:
         user.latest_assessment_id = user.latest_overall = user.overall_change = None
         db.session.commit()
         return
-    latest = ScoreCard.from_dict(json.loads(submitted[0].scorecard_json or "{}"))
-    previous = (
-        ScoreCard.from_dict(json.loads(submitted[1].scorecard_json or "{}"))
-        if len(submitted) > 1
-        else None
-    )
+    latest = stored_scorecard(submitted[0])
+    previous = stored_scorecard(submitted[1]) if len(submitted) > 1 else None
     user.assessment_status = REASSESSED if previous else SUBMITTED
     user.latest_assessment_id = submitted[0].id
     user.latest_overall = latest.overall
@@ -294,7 +287,7 @@ def reproduce_scorecard(assessment: Assessment) -> ScoreCard:
     )
     if definitions is None:  # pragma: no cover - they were valid when stored
         raise LookupError("; ".join(str(i) for i in issues.errors))
-    stored = ScoreCard.from_dict(json.loads(assessment.scorecard_json))
+    stored = stored_scorecard(assessment)
     definition = definitions.definitions[snapshot.questionnaire_id]
     return Scorer(definition).score(assessment.answer_values(), dt.date.fromisoformat(stored.as_of))
 
@@ -310,86 +303,24 @@ def submitted_assessments(user: User) -> list[Assessment]:
     )
 
 
-INVITATION_DAYS = 30
+def stored_scorecard(assessment: Assessment) -> ScoreCard:
+    """The score card a submitted assessment was given (empty for a draft)."""
+    return ScoreCard.from_dict(json.loads(assessment.scorecard_json or "{}"))
 
 
-def create_invitation(coordinator: User, values: Mapping[str, Any]) -> Invitation:
-    """A single-use, expiring invitation to the coordinator's organisation."""
-    invitation = Invitation(
-        organisation_id=coordinator.organisation_id,
-        created_by_id=coordinator.id,
-        expires_at=utcnow() + dt.timedelta(days=INVITATION_DAYS),
-        **values,
-    )
-    db.session.add(invitation)
-    db.session.commit()
-    return invitation
-
-
-def create_invitations(coordinator: User, rows: list[Mapping[str, Any]]) -> list[Invitation]:
-    """Invitations for a whole roster, in one transaction: all or none."""
-    expires = utcnow() + dt.timedelta(days=INVITATION_DAYS)
-    invitations = [
-        Invitation(
-            organisation_id=coordinator.organisation_id,
-            created_by_id=coordinator.id,
-            expires_at=expires,
-            **row,
+def previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:
+    """The intern's result before this one on the same questionnaire, for "what moved"."""
+    earlier = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.user_id == assessment.user_id,
+            Assessment.status == SUBMITTED,
+            Assessment.questionnaire_id == assessment.questionnaire_id,
+            Assessment.id != assessment.id,
+            Assessment.submitted_at <= assessment.submitted_at,
         )
-        for row in rows
-    ]
-    db.session.add_all(invitations)
-    db.session.commit()
-    return invitations
-
-
-def open_invitation(code: str) -> Invitation | None:
-    """The unused, unexpired invitation with this code, if any."""
-    if not code or len(code) > 64:
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+    ).first()
+    if earlier is None:
         return None
-    return db.session.scalar(
-        select(Invitation).where(
-            Invitation.code == code, Invitation.used_at.is_(None), Invitation.expires_at > utcnow()
-        )
-    )
-
-
-def accept_invitation(
-    invitation: Invitation, username: str, password: str, locale: str
-) -> User | None:
-    """Create the intern in the invitation's organisation; None if the code was used meanwhile."""
-    user = User(
-        username=username,
-        role=INTERN,
-        locale=locale,
-        organisation_id=invitation.organisation_id,
-        display_name=invitation.display_name,
-        home_country=invitation.home_country,
-        field=invitation.field,
-        programme=invitation.programme,
-        planned_return=invitation.planned_return,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-        .values(used_at=utcnow(), used_by_id=user.id)
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return user
-
-
-def reset_second_factor(user: User) -> None:
-    """Forget the user's authenticator (a lost phone) and end their sessions.
-
-    At the next sign-in they set up a new one from a new key.
-    """
-    user.totp_secret = None
-    user.totp_last_step = None
-    user.session_nonce = new_token()
-    db.session.commit()
+    return earlier, stored_scorecard(earlier)

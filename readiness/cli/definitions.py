@@ -1,8 +1,8 @@
-"""Command-line tools: ``flask --app readiness check|score|export-schema|init-db|demo``.
+"""``check``, ``score`` and ``export-schema``: the definition files, without the app.
 
-``check``, ``score`` and ``export-schema`` are registered as Flask plugin
-commands (``flask.commands`` entry points), so they run without building the
-app: ``check`` must work precisely when the app refuses to start.
+They are Flask plugin commands (``flask.commands`` entry points in pyproject.toml), so
+they run without building the app: ``check`` must work precisely when the app refuses
+to start.
 """
 
 from __future__ import annotations
@@ -14,18 +14,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 
-from readiness.commands import (
-    create_admin_command,
-    demo_command,
-    init_db_command,
-    purge_command,
-    report_command,
-    reports_command,
-    reproduce_command,
-    reset_totp_command,
-)
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
 from readiness.core.coverage import content_coverage, coverage_table, ui_coverage
@@ -173,15 +162,3 @@ def schema_documents() -> dict[str, str]:
         + "\n"
         for name, model in DEFINITION_KINDS.items()
     }
-
-
-def register_commands(app: Flask) -> None:
-    """Commands that need the app and its database."""
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(reproduce_command)
-    app.cli.add_command(report_command)
-    app.cli.add_command(create_admin_command)
-    app.cli.add_command(reports_command)
-    app.cli.add_command(purge_command)
-    app.cli.add_command(reset_totp_command)

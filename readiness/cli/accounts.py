@@ -1,0 +1,53 @@
+"""``create-admin`` and ``reset-totp``: accounts that only the operator can touch."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from readiness.extensions import db
+from readiness.models import ADMIN
+from readiness.services.accounts import (
+    USERNAME_PATTERN,
+    UsernameTakenError,
+    create_user,
+    find_user,
+    guessable,
+    reset_second_factor,
+)
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.password_option(help="The admin's password (asked twice when not given).")
+@with_appcontext
+def create_admin_command(username: str, password: str) -> None:
+    """Create an administrator (there is no default admin account)."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise click.BadParameter(
+            "use 3 to 40 letters, digits, '.', '_' or '-'", param_hint="USERNAME"
+        )
+    if not 8 <= len(password) <= 128:
+        raise click.BadParameter("use 8 to 128 characters", param_hint="--password")
+    if guessable(password, username):
+        raise click.BadParameter(
+            "many people use this password: choose another", param_hint="--password"
+        )
+    try:
+        create_user(username, password, role=ADMIN, locale="ja")
+    except UsernameTakenError as exc:
+        raise click.ClickException(f"user name '{username}' is taken") from exc
+    db.session.commit()
+    click.echo(f"admin '{username}' created: sign in at /auth/signin")
+
+
+@click.command("reset-totp")
+@click.argument("username")
+@with_appcontext
+def reset_totp_command(username: str) -> None:
+    """Forget a coordinator's or admin's authenticator (lost phone): they enrol again."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"no user '{username}'")
+    reset_second_factor(user)
+    click.echo(f"'{username}' will set up a new authenticator at the next sign-in")

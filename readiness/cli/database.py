@@ -1,0 +1,48 @@
+"""``init-db`` (migrate to the newest schema) and ``purge`` (the retention rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from readiness.extensions import db
+from readiness.services.privacy import purge
+from readiness.services.schema import SchemaError, upgrade_database
+
+
+def upgrade_or_explain() -> None:
+    """Migrate the database; a database that cannot be adopted stops the command."""
+    try:
+        upgrade_database()
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Bring the database to the newest schema (the migrations), adopting older databases."""
+    upgrade_or_explain()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("purge")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Apply the rules as of this day (default: today).",
+)
+@with_appcontext
+def purge_command(today: dt.datetime | None) -> None:
+    """Delete what the retention rules say is no longer needed (run it daily)."""
+    months = current_app.config["RETENTION_MONTHS"]
+    zip_days = current_app.config["REPORT_ZIP_DAYS"]
+    interns, zips = purge((today or dt.datetime.now()).date(), months, zip_days)
+    click.echo(
+        f"deleted {interns} intern account(s) over {months} months past their return or "
+        f"last activity, and {zips} report ZIP(s) over {zip_days} days old"
+    )

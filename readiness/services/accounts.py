@@ -1,0 +1,179 @@
+"""Accounts: user names, passwords, sessions, and the staff's second factor (TOTP).
+
+Every user is made by :func:`create_user`, so every password is hashed the same way and
+every user name is checked the same way, whether the account comes from sign-up, an
+invitation, the admin page, the CLI or the demo data.
+
+Passwords (ASVS 6.2, NIST SP 800-63B 3.1.1.2): no composition rules, a long phrase of any
+characters is fine. Refused are the passwords guessers try first
+(``data/common-passwords.txt``, offline), one character repeated, and passwords that
+contain the user name. Hashes are scrypt (``PASSWORD_HASH_METHOD``); the tests lower the
+cost, production refuses to (:mod:`readiness.config`).
+
+TOTP (RFC 6238) for coordinators and admins: a code is accepted in its 30-second step and
+one step either side (clocks on phones drift), and never twice: the step it was accepted
+in is stored on the user.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import segno
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from readiness.config import DEFAULT_PASSWORD_HASH
+from readiness.extensions import db
+from readiness.models import INTERN, User, new_token
+
+#: 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,39}")
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+STEP_SECONDS = 30
+#: Steps either side of now that still count (phone clocks are often a few seconds off).
+DRIFT_STEPS = 1
+
+
+class UsernameTakenError(ValueError):
+    """Another account has this user name."""
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and line[0] != "#")
+
+
+def guessable(password: str, username: str = "") -> bool:
+    """Whether ``password`` is among the first guesses for this account."""
+    lowered = password.strip().lower()
+    name = username.strip().lower()
+    return (
+        lowered in common_passwords()
+        or len(set(lowered)) <= 1
+        or (len(name) >= 3 and name in lowered)
+    )
+
+
+def _hash_method() -> str:
+    if has_app_context():
+        return str(current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH))
+    return DEFAULT_PASSWORD_HASH
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password hash; a new session nonce ends the user's other sessions."""
+    user.password_hash = generate_password_hash(password, method=_hash_method())
+    user.session_nonce = new_token()
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def create_user(
+    username: str, password: str, *, role: str = INTERN, locale: str | None = None, **fields: Any
+) -> User:
+    """Add a user with a hashed password to the session (flushed, not committed).
+
+    ``fields`` are other :class:`~readiness.models.User` columns (display name,
+    organisation, profile).
+
+    :raises UsernameTakenError: when the name is taken; the session is rolled back.
+    """
+    user = User(username=username, role=role, locale=locale, **fields)
+    set_password(user, password)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise UsernameTakenError(username) from exc
+    return user
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user of a session id (``id:nonce``), if that session has not been ended."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not nonce:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user: a signed cookie copied before cannot come back."""
+    user.session_nonce = new_token()
+    db.session.commit()
+
+
+def reset_second_factor(user: User) -> None:
+    """Forget the user's authenticator (a lost phone) and end their sessions.
+
+    At the next sign-in they set up a new one from a new key.
+    """
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.session_nonce = new_token()
+    db.session.commit()
+
+
+def new_totp_secret() -> str:
+    """A random 160-bit secret in base32, as authenticator apps expect."""
+    return pyotp.random_base32(32)
+
+
+def provisioning_uri(secret: str, username: str, issuer: str) -> str:
+    """The otpauth:// address that the QR code carries."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+def qr_svg(uri: str) -> str:
+    """The QR code as inline SVG markup (no image file, no request to anything)."""
+    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2933", light="#ffffff"))
+
+
+def spaced(secret: str) -> str:
+    """The secret in groups of four, for typing it into an app by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def accepted_step(
+    secret: str, code: str, last_step: int | None, now: float | None = None
+) -> int | None:
+    """The time step ``code`` belongs to, if it is right and newer than ``last_step``."""
+    digits = "".join(code.split())
+    if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int((time.time() if now is None else now) // STEP_SECONDS)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if last_step is not None and step <= last_step:
+            continue  # a code works once, and an older one never after a newer one
+        if pyotp.utils.strings_equal(totp.at(step * STEP_SECONDS), digits):
+            return step
+    return None
+
+
+def confirm_second_factor(user: User, secret: str, code: str) -> bool:
+    """Accept ``code`` for ``secret`` (enrolling it when new) and remember its step."""
+    step = accepted_step(secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_secret, user.totp_last_step = secret, step
+    db.session.commit()
+    return True

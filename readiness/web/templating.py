@@ -1,0 +1,95 @@
+"""What templates call: text from the YAML in the page's language, answers as people read
+them, and the plan's formatting helpers (shared with the PDF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from readiness.core.model import (
+    ChoiceQuestion,
+    LikertQuestion,
+    NumberQuestion,
+    Question,
+    YesNoQuestion,
+    localize,
+    localize_source,
+)
+from readiness.i18n import LOCALES, select_locale
+from readiness.models import IN_PROGRESS, NOT_STARTED, REASSESSED, SUBMITTED
+from readiness.reports.formatting import ruby_markup, template_helpers
+from readiness.state import current_state
+
+#: An intern's assessment status, as coordinators read it.
+STATUS_LABELS = {
+    NOT_STARTED: _l("Not started"),
+    IN_PROGRESS: _l("In progress"),
+    SUBMITTED: _l("Submitted"),
+    REASSESSED: _l("Re-assessed"),
+}
+
+
+def translate(text: dict[str, str] | None) -> str:
+    """Text from the YAML in the current locale, with fallback (a Jinja global: ``t``)."""
+    return localize(text, select_locale())
+
+
+def ruby(text: dict[str, str] | None) -> Markup:
+    """Text from the YAML in the current locale with furigana as ruby (a Jinja global)."""
+    return ruby_markup(localize_source(text, select_locale()))
+
+
+def display_answer(question: Question | None, value: Any) -> str:
+    """An answer as the intern reads it: option labels, units, thousands separators."""
+    if value is None or value == []:
+        return "—"
+    if question is None:
+        return str(value)
+    locale = select_locale()
+    if isinstance(question, ChoiceQuestion):
+        labels = {o.id: localize(o.label, locale) for o in question.options}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in values)
+    if isinstance(question, LikertQuestion):
+        return f"{value} / {question.scale}"
+    if isinstance(question, YesNoQuestion):
+        return gettext("Yes") if value == "yes" else gettext("No")
+    if isinstance(question, NumberQuestion):
+        unit = localize(question.unit, locale) if question.unit else ""
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+        return f"{number} {unit}".strip()
+    return str(value)
+
+
+def display_value(value: float | None, display: str) -> str:
+    """A computed rule value (a ratio, a number) for the result page."""
+    if value is None:
+        return "∞" if display == "percent" else "—"
+    if display == "percent":
+        return f"{value:.0%}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def plan_template_helpers() -> dict[str, Any]:
+    """The helpers the shared plan templates call (h, say, yen, day), in the page's locale."""
+    helpers = template_helpers(select_locale(), bilingual=False, rates=current_state().rates)
+    helpers.pop("t")  # pages use the request-aware ``t`` global
+    return helpers
+
+
+def register(app: Flask) -> None:
+    """Make the helpers available in every template."""
+    app.jinja_env.globals.update(
+        t=translate,
+        ruby=ruby,
+        select_locale=select_locale,
+        locales=LOCALES,
+        status_labels=STATUS_LABELS,
+        display_answer=display_answer,
+        display_value=display_value,
+    )
+    app.context_processor(plan_template_helpers)
