@@ -47,9 +47,12 @@ worker: setup
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379/0)." >&2; exit 1; }
 	$(BIN)/rq worker --url "$$REDIS_URL" --worker-class rq.worker.SimpleWorker "$${READINESS_JOB_QUEUE:-readiness}"
 
+# Style (ruff), the layers (import-linter contracts in pyproject.toml) and the types (mypy).
 lint: setup
 	$(BIN)/ruff check readiness tests bench scripts
 	$(BIN)/ruff format --check readiness tests bench scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # After changing UI text: collect the messages, merge them into each locale's catalogue
 # (new ones appear untranslated, and the test suite says which), and compile.

@@ -35,10 +35,14 @@ def security_event(event: str, level: int = logging.INFO, **fields: Any) -> None
     SECURITY.log(level, event, extra={"fields": {"event": event, **fields}})
 
 
+def _utc(seconds: float | None) -> time.struct_time:
+    return time.gmtime(seconds)
+
+
 class TextFormatter(logging.Formatter):
     """Readable lines in UTC; a CR or LF inside a message cannot start a fake line."""
 
-    converter = time.gmtime
+    converter = staticmethod(_utc)
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
         """The line before any traceback: escaped, with a security event's fields."""
@@ -50,7 +54,7 @@ class TextFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    converter = time.gmtime  # times in UTC, whatever the server's time zone
+    converter = staticmethod(_utc)  # times in UTC, whatever the server's time zone
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -25,7 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from readiness.extensions import db
+from readiness.extensions import Base, db
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy makes db.Model at run time from Base; type checkers see Base.
+    Model = Base
+else:
+    Model = db.Model
 
 DRAFT, SUBMITTED = "draft", "submitted"
 INTERN, COORDINATOR, ADMIN = "intern", "coordinator", "admin"
@@ -41,7 +47,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A supervising organisation or registered support organisation."""
 
     __tablename__ = "organisation"
@@ -51,7 +57,7 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         Index("ix_user_org_role", "organisation_id", "role"),
@@ -106,7 +112,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_nonce}"
 
 
-class Consent(db.Model):
+class Consent(Model):
     """An intern's agreement to one version of the consent text (kept as proof, APPI Art. 27)."""
 
     __tablename__ = "consent"
@@ -119,7 +125,7 @@ class Consent(db.Model):
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class AccessLog(db.Model):
+class AccessLog(Model):
     """One coordinator's look at one intern's record: a page view, a PDF, a CSV or ZIP row.
 
     Ids only, and no foreign keys: the record of who looked must outlive both accounts.
@@ -139,7 +145,7 @@ class AccessLog(db.Model):
     detail: Mapped[str | None] = mapped_column(String(100))
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessment"
     __table_args__ = (Index("ix_assessment_user_status", "user_id", "status"),)
 
@@ -183,7 +189,7 @@ class Assessment(db.Model):
         return {question_id: json.loads(value) for question_id, value in rows}
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answer"
     __table_args__ = (
         UniqueConstraint("assessment_id", "question_id", name="uq_answer_assessment_question"),
@@ -198,7 +204,7 @@ class Answer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
-class DefinitionSnapshot(db.Model):
+class DefinitionSnapshot(Model):
     """The questionnaire and rules files a result was scored with, stored once per content hash.
 
     With the answers and the score card on the assessment, this lets anyone reproduce a result
@@ -216,7 +222,7 @@ class DefinitionSnapshot(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReportPDF(db.Model):
+class ReportPDF(Model):
     """A rendered plan PDF, kept until its inputs (assessment, plan, templates, locale) change."""
 
     __tablename__ = "report_pdf"
@@ -232,7 +238,7 @@ class ReportPDF(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class LatestScore(db.Model):
+class LatestScore(Model):
     """An intern's latest score in one dimension, and the change since the one before."""
 
     __tablename__ = "latest_score"
@@ -252,7 +258,7 @@ class LatestScore(db.Model):
     change: Mapped[float | None]
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use code that lets one intern join an organisation (no e-mail needed)."""
 
     __tablename__ = "invitation"
@@ -274,7 +280,7 @@ class Invitation(db.Model):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
-class ReportJob(db.Model):
+class ReportJob(Model):
     """A bulk export of plan PDFs into one ZIP, built in the background with visible progress."""
 
     __tablename__ = "report_job"

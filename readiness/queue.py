@@ -74,7 +74,7 @@ class RedisQueue:
             WORKER_TASK,
             job_id,
             job_timeout=3600,
-            retry=Retry(max=MAX_ATTEMPTS - 1, interval=list(RETRY_DELAYS)),
+            retry=Retry(max=MAX_ATTEMPTS - 1, interval=[round(d) for d in RETRY_DELAYS]),
             description=f"readiness report job {job_id}",
         )
 

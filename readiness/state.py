@@ -104,4 +104,4 @@ def state_of(app: Flask) -> ReadinessState:
 
 def current_state() -> ReadinessState:
     """The state of the app handling this request or command."""
-    return state_of(cast(Flask, current_app))
+    return state_of(current_app)

@@ -22,6 +22,7 @@ from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
 from readiness.core.loader import DEFINITION_KINDS, LoadedFile
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES, TRANSLATIONS
+from readiness.core.model import Strict
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
@@ -72,9 +73,12 @@ def check_command(folder: Path | None) -> None:
 
 def _print_coverage(definitions: DefinitionSet) -> int:
     """Print the translation coverage table and any missing text in a complete locale."""
-    files: dict[str, LoadedFile] = {}
+    files: dict[str, LoadedFile[Strict]] = {}
     for definition in definitions.definitions.values():
-        sources = [definition.questionnaire_source, definition.rules_source]
+        sources: list[LoadedFile[Strict]] = [
+            definition.questionnaire_source,
+            definition.rules_source,
+        ]
         if definition.plan is not None:
             sources += [definition.plan.plan_source, definition.plan.catalogue_source]
         files.update((source.path, source) for source in sources)

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 from readiness.core.errors import ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile
-from readiness.core.model import DEFAULT_LOCALE, LOCALE_PATTERN
+from readiness.core.model import DEFAULT_LOCALE, LOCALE_PATTERN, Strict
 
 _LOCALE = re.compile(LOCALE_PATTERN)
 
@@ -34,7 +34,9 @@ class Coverage:
         return self.total - self.translated.get(locale, 0)
 
 
-def _localized_texts(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple, dict]]:
+def _localized_texts(
+    data: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Every ``{en: ..., ja: ...}`` mapping in the data, with its path."""
     if isinstance(data, dict):
         if (
@@ -52,7 +54,10 @@ def _localized_texts(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tu
 
 
 def content_coverage(
-    files: Iterable[LoadedFile], locales: Iterable[str], complete: Iterable[str], issues: IssueList
+    files: Iterable[LoadedFile[Strict]],
+    locales: Iterable[str],
+    complete: Iterable[str],
+    issues: IssueList,
 ) -> list[Coverage]:
     """Coverage per file; a text missing in a ``complete`` locale is an error in ``issues``."""
     locales, complete = list(locales), set(complete)
@@ -106,7 +111,10 @@ def ui_coverage(
     return coverage
 
 
-def _strings(value: str | tuple[str, ...]) -> tuple[str, ...]:
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A message's translation as a tuple: one string, or one per plural form."""
+    if value is None:
+        return ("",)
     return (value,) if isinstance(value, str) else tuple(value)
 
 

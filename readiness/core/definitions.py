@@ -20,8 +20,8 @@ from typing import Any
 from readiness.core.checks import check_questionnaire
 from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
-from readiness.core.loader import LoadedFile, load_definition_text, load_folder
-from readiness.core.model import Page, Question, Questionnaire, RuleSet
+from readiness.core.loader import LoadedFile, M, files_of_kind, load_definition_text, load_folder
+from readiness.core.model import Page, Question, Questionnaire, RuleSet, Strict
 from readiness.core.plan.checks import check_catalogue, check_plan
 from readiness.core.plan.definition import PlanDefinition
 from readiness.core.plan.model import Catalogue, PlanRules
@@ -34,8 +34,8 @@ class AssessmentDefinition:
 
     questionnaire: Questionnaire
     rules: RuleSet
-    questionnaire_source: LoadedFile
-    rules_source: LoadedFile
+    questionnaire_source: LoadedFile[Questionnaire]
+    rules_source: LoadedFile[RuleSet]
     #: The action-plan rules and catalogue, when a plan file names this questionnaire.
     plan: PlanDefinition | None = None
     _page_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
@@ -158,7 +158,7 @@ def load_definitions(
 def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None, IssueList]:
     """Load and check definitions held in memory (file name -> bytes), e.g. stored snapshots."""
     issues = IssueList()
-    loaded: list[LoadedFile] = []
+    loaded: list[LoadedFile[Strict]] = []
     for name, raw in files.items():
         result = load_definition_text(raw, name, issues)
         if result is not None:
@@ -169,17 +169,17 @@ def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None
 
 
 def _assemble(
-    loaded: list[LoadedFile], failed: int, issues: IssueList, where: str, today: dt.date
+    loaded: list[LoadedFile[Strict]], failed: int, issues: IssueList, where: str, today: dt.date
 ) -> tuple[DefinitionSet | None, IssueList]:
     """Cross-check loaded files and pair each questionnaire with its rules."""
-    questionnaires = [f for f in loaded if isinstance(f.model, Questionnaire)]
-    rule_files = [f for f in loaded if isinstance(f.model, RuleSet)]
+    questionnaires = files_of_kind(loaded, Questionnaire)
+    rule_files = files_of_kind(loaded, RuleSet)
     for source in questionnaires:
         check_questionnaire(source.model, source.document, issues)
     by_id = _index_unique(questionnaires, "id", "questionnaire id '{}' is also used in {}", issues)
     models = {qid: source.model for qid, source in by_id.items()}
-    for source in rule_files:
-        check_rules(source.model, source.document, models, issues, others_failed=failed > 0)
+    for rules_file in rule_files:
+        check_rules(rules_file.model, rules_file.document, models, issues, others_failed=failed > 0)
     rules_for = _index_unique(
         rule_files, "questionnaire", "questionnaire '{}' already has rules in {}", issues
     )
@@ -202,30 +202,30 @@ def _assemble(
 
 
 def _check_plans(
-    loaded: list[LoadedFile],
-    by_id: dict[str, LoadedFile],
-    rules_for: dict[str, LoadedFile],
+    loaded: list[LoadedFile[Strict]],
+    by_id: dict[str, LoadedFile[Questionnaire]],
+    rules_for: dict[str, LoadedFile[RuleSet]],
     issues: IssueList,
     today: dt.date,
     *,
     others_failed: bool,
-) -> dict[str, tuple[LoadedFile, LoadedFile]]:
+) -> dict[str, tuple[LoadedFile[PlanRules], LoadedFile[Catalogue]]]:
     """Check catalogues and plan rules; return (plan, catalogue) files per questionnaire id."""
     catalogues = _index_unique(
-        [f for f in loaded if isinstance(f.model, Catalogue)],
+        files_of_kind(loaded, Catalogue),
         "id",
         "catalogue id '{}' is also used in {}",
         issues,
     )
-    for source in catalogues.values():
-        check_catalogue(source.model, source.document, issues)
+    for catalogue_file in catalogues.values():
+        check_catalogue(catalogue_file.model, catalogue_file.document, issues)
     plan_files = _index_unique(
-        [f for f in loaded if isinstance(f.model, PlanRules)],
+        files_of_kind(loaded, PlanRules),
         "questionnaire",
         "questionnaire '{}' already has a plan in {}",
         issues,
     )
-    plans: dict[str, tuple[LoadedFile, LoadedFile]] = {}
+    plans: dict[str, tuple[LoadedFile[PlanRules], LoadedFile[Catalogue]]] = {}
     for qid, source in plan_files.items():
         questionnaire, rules = by_id.get(qid), rules_for.get(qid)
         catalogue = catalogues.get(source.model.catalogue)
@@ -259,10 +259,10 @@ def _check_plans(
 
 
 def _index_unique(
-    sources: list[LoadedFile], field: str, message: str, issues: IssueList
-) -> dict[str, LoadedFile]:
+    sources: list[LoadedFile[M]], field: str, message: str, issues: IssueList
+) -> dict[str, LoadedFile[M]]:
     """Index files by a model field; a second file with the same value is an error (REF_001)."""
-    index: dict[str, LoadedFile] = {}
+    index: dict[str, LoadedFile[M]] = {}
     for source in sources:
         key = getattr(source.model, field)
         if key in index:
@@ -277,8 +277,8 @@ def _index_unique(
 
 def _require_pairs(
     where: str,
-    by_id: dict[str, LoadedFile],
-    rules_for: dict[str, LoadedFile],
+    by_id: dict[str, LoadedFile[Questionnaire]],
+    rules_for: dict[str, LoadedFile[RuleSet]],
     issues: IssueList,
     *,
     others_failed: bool,

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import ValidationError
 
-from readiness.core.errors import ErrorCode, IssueList, Location
+from readiness.core.errors import DefinitionIssue, ErrorCode, IssueList, Location
 from readiness.core.model import (
     IDENTIFIER_PATTERN,
     LOCALE_PATTERN,
@@ -60,12 +63,16 @@ _PATTERN_MEANINGS = {
 }
 
 
+M = TypeVar("M", bound=Strict)
+M_co = TypeVar("M_co", bound=Strict, covariant=True)
+
+
 @dataclass(frozen=True)
-class LoadedFile:
+class LoadedFile(Generic[M_co]):
     """A definition file that passed its schema: the model, its source and content hash."""
 
     document: YamlDocument
-    model: Strict
+    model: M_co
     content_hash: str
     #: The file's bytes, kept so a submitted result can store what it was scored with.
     raw: bytes
@@ -75,11 +82,16 @@ class LoadedFile:
         return self.document.path
 
 
+def files_of_kind(loaded: Iterable[LoadedFile[Strict]], kind: type[M]) -> list[LoadedFile[M]]:
+    """The loaded files whose model is a ``kind`` (a questionnaire, rules, plan...)."""
+    return [cast(LoadedFile[M], f) for f in loaded if isinstance(f.model, kind)]
+
+
 def _field_vocabulary() -> list[str]:
     """Every field name the definition models know, for 'did you mean' hints."""
     names: set[str] = set()
-    pending: list[type] = list(DEFINITION_KINDS.values())
-    seen: set[type] = set()
+    pending: list[type[Strict]] = list(DEFINITION_KINDS.values())
+    seen: set[type[Strict]] = set()
     while pending:
         model = pending.pop()
         if model in seen:
@@ -208,8 +220,37 @@ def validate_document(document: YamlDocument, issues: IssueList) -> Strict | Non
         return None
 
 
-def load_definition_text(raw: bytes, display_path: str, issues: IssueList) -> LoadedFile | None:
-    """Read, validate and hash one definition file's bytes."""
+#: Files already read in this process, by content hash and name, with what reading them
+#: found. Reading and validating is the slow part of building an app (a third of a second
+#: for the shipped files), and every test, RQ job and CLI command builds one; the results
+#: are never changed after reading, so one read serves them all.
+_READ: OrderedDict[tuple[str, str], tuple[LoadedFile[Strict] | None, tuple[DefinitionIssue, ...]]]
+_READ = OrderedDict()
+_READ_LIMIT = 64
+_READ_LOCK = threading.Lock()
+
+
+def load_definition_text(
+    raw: bytes, display_path: str, issues: IssueList
+) -> LoadedFile[Strict] | None:
+    """Read, validate and hash one definition file's bytes (once per content and name)."""
+    key = (hashlib.sha256(raw).hexdigest(), display_path)
+    with _READ_LOCK:
+        known = _READ.get(key)
+    if known is None:
+        found = IssueList()
+        known = (_read_definition(raw, display_path, found, key[0]), tuple(found.items))
+        with _READ_LOCK:
+            _READ[key] = known
+            while len(_READ) > _READ_LIMIT:
+                _READ.popitem(last=False)
+    issues.items.extend(known[1])
+    return known[0]
+
+
+def _read_definition(
+    raw: bytes, display_path: str, issues: IssueList, content_hash: str
+) -> LoadedFile[Strict] | None:
     text = decode_definition_bytes(raw, display_path, issues)
     if text is None:
         return None
@@ -219,7 +260,7 @@ def load_definition_text(raw: bytes, display_path: str, issues: IssueList) -> Lo
     model = validate_document(document, issues)
     if model is None:
         return None
-    return LoadedFile(document, model, hashlib.sha256(raw).hexdigest(), raw)
+    return LoadedFile(document, model, content_hash, raw)
 
 
 def definition_files(folder: Path) -> list[Path]:
@@ -235,7 +276,7 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_folder(folder: Path, issues: IssueList) -> tuple[list[LoadedFile], int]:
+def load_folder(folder: Path, issues: IssueList) -> tuple[list[LoadedFile[Strict]], int]:
     """Load every definition file under ``folder``; problems go to ``issues``.
 
     Returns the files that passed their schema and how many did not.

@@ -71,7 +71,7 @@ def load_rates(path: Path, issues: IssueList) -> ExchangeRates | None:
     if not isinstance(source, str) or not source.strip():
         _problem(issues, document, ("source",), "say where the rates come from (source: ...)")
     per_yen = _rates(data.get("per_yen"), document, issues)
-    if issues.errors or as_of is None:
+    if issues.errors or as_of is None or not isinstance(source, str):
         return None
     return ExchangeRates(as_of, source.strip(), per_yen, hashlib.sha256(raw).hexdigest()[:16])
 
@@ -103,5 +103,7 @@ def _rates(value: Any, document: YamlDocument, issues: IssueList) -> dict[str, f
     return rates
 
 
-def _problem(issues: IssueList, document: YamlDocument, path: tuple, message: str) -> None:
+def _problem(
+    issues: IssueList, document: YamlDocument, path: tuple[Any, ...], message: str
+) -> None:
     issues.add(ErrorCode.RATE_001, document.locate(path), message)

@@ -133,7 +133,7 @@ def compile_expression(expr: Expression | int | float) -> ValueFunction:
     form = expr.form
     if form in ("answer", "months_until"):
         question_id = getattr(expr, form)
-        to_number = (
+        to_number: Callable[[Any, dt.date], float] = (
             (lambda value, _as_of: float(value))
             if form == "answer"
             else (lambda value, as_of: float(months_until(value, as_of)))
@@ -185,8 +185,9 @@ class _CompiledRule:
         self.when = compile_condition(rule.when, definition.questions) if rule.when else None
         self.question = rule.question
         #: The question whose answer explains the rule: its own, or the one a value reads.
-        single_answer = rule.value is not None and rule.value.form == "answer"
-        self.display_question = rule.question or (rule.value.answer if single_answer else None)
+        value = rule.value
+        single_answer = value.answer if value is not None and value.form == "answer" else None
+        self.display_question = rule.question or single_answer
         self.points = dict(rule.points or {})
         self.details = {k: dict(v) for k, v in (rule.option_explain or {}).items()}
         self.multi = False
@@ -196,9 +197,9 @@ class _CompiledRule:
             positive = sum(p for p in self.points.values() if p > 0)
             full = (rule.cap or positive) if self.multi else max(self.points.values())
             self.max_points = float(full)
-        else:
-            self.reads = expression_questions(rule.value)
-            self.value = compile_expression(rule.value)
+        elif value is not None:
+            self.reads = expression_questions(value)
+            self.value = compile_expression(value)
             self.ranges = [
                 (
                     -math.inf if r.min is None else r.min,
@@ -209,6 +210,8 @@ class _CompiledRule:
                 for r in rule.ranges or []
             ]
             self.max_points = max(r[2] for r in self.ranges)
+        else:  # the rules schema requires one of the two
+            raise ValueError(f"rule '{rule.id}' has neither a question nor a value")
         #: Single-answer rules: answer -> (points, detail), looked up once per scoring.
         self.single_outcomes = {
             answer: (float(points), self.details.get(answer))

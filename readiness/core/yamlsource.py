@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -33,10 +33,17 @@ _STRICT_BOOLS = {"true": True, "True": True, "false": False, "False": False}
 PathKey = tuple[Hashable, ...]
 
 
+class _Mark(Protocol):
+    """Where PyYAML found something (its Python and C marks both have these)."""
+
+    line: int
+    column: int
+
+
 class _RefusedError(Exception):
     """Raised inside the composer to stop at a construct we refuse."""
 
-    def __init__(self, code: ErrorCode, mark: yaml.Mark | None, message: str) -> None:
+    def __init__(self, code: ErrorCode, mark: _Mark | None, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.mark = mark
@@ -50,8 +57,8 @@ class _StrictComposer(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped stub
         if isinstance(event, yaml.AliasEvent):
             raise _RefusedError(
                 ErrorCode.YAML_002,
@@ -110,7 +117,7 @@ class YamlDocument:
         return self.positions.get(best, Location(self.path, 1, 1))
 
 
-def _mark_location(path: str, mark: yaml.Mark | None) -> Location:
+def _mark_location(path: str, mark: _Mark | None) -> Location:
     if mark is None:
         return Location(path, 1, 1)
     return Location(path, mark.line + 1, mark.column + 1)
@@ -235,7 +242,7 @@ class _NodeConverter:
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(cast(ScalarNode, node))  # the only other kind of node
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[Hashable, Any]:
         result: dict[Hashable, Any] = {}
@@ -277,8 +284,8 @@ class _NodeConverter:
             return None
         return value
 
-    def _scalar(self, node: ScalarNode) -> Any:
-        text, tag = node.value, node.tag
+    def _scalar(self, node: ScalarNode) -> str | int | float | bool | None:
+        text, tag = str(node.value), node.tag
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
@@ -308,7 +315,7 @@ class _NodeConverter:
 
     def _ambiguous(self, node: ScalarNode, message: str) -> str:
         self.issues.add(ErrorCode.YAML_006, self._loc(node), message)
-        return node.value
+        return str(node.value)
 
 
 _PARSE_HINTS = {

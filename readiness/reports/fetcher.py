@@ -21,7 +21,7 @@ LOGGER = logging.getLogger("readiness.reports.fetcher")
 MAX_STATIC_BYTES = 5 * 1024 * 1024
 
 
-class StaticFileFetcher(URLFetcher):
+class StaticFileFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serve regular files below ``static_root``; refuse every other URL."""
 
     def __init__(self, static_root: Path, max_bytes: int = MAX_STATIC_BYTES) -> None:

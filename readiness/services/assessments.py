@@ -12,9 +12,9 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -135,10 +135,13 @@ def _upsert_statement(dialect: str) -> Any:
     Built once and given the rows as parameters, it compiles once; a statement with
     the rows inlined would compile anew for every save.
     """
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if insert is None:
+    statement: sqlite.Insert | postgresql.Insert
+    if dialect == "sqlite":
+        statement = sqlite.insert(Answer)
+    elif dialect == "postgresql":
+        statement = postgresql.insert(Answer)
+    else:
         return None
-    statement = insert(Answer)
     return statement.on_conflict_do_update(
         index_elements=[Answer.assessment_id, Answer.question_id],
         set_={
@@ -247,19 +250,22 @@ def submit_assessment(assessment: Assessment, scorer: Scorer, today: dt.date) ->
     store_definition_snapshot(definition)
     shown = definition.visible_answers(assessment.answer_values())
     card = scorer.score(shown, today)
-    result = db.session.execute(
-        update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.status == DRAFT)
-        .values(
-            status=SUBMITTED,
-            submitted_at=utcnow(),
-            updated_at=utcnow(),
-            questionnaire_version=definition.questionnaire.version,
-            rules_version=definition.rules.version,
-            content_hash=definition.content_hash,
-            answers_json=json.dumps(shown, ensure_ascii=False),
-            scorecard_json=json.dumps(card.to_dict(), ensure_ascii=False),
-        )
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == assessment.id, Assessment.status == DRAFT)
+            .values(
+                status=SUBMITTED,
+                submitted_at=utcnow(),
+                updated_at=utcnow(),
+                questionnaire_version=definition.questionnaire.version,
+                rules_version=definition.rules.version,
+                content_hash=definition.content_hash,
+                answers_json=json.dumps(shown, ensure_ascii=False),
+                scorecard_json=json.dumps(card.to_dict(), ensure_ascii=False),
+            )
+        ),
     )
     db.session.commit()
     db.session.refresh(assessment)

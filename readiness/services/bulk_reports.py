@@ -137,13 +137,14 @@ def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
 
 def _render_batch(entries: list[_Entry], pool: RenderPool) -> None:
     """Render what the cache did not have, on every worker at once, and store it."""
-    todo = [e for e in entries if e.data is not None]
-    for entry, pdf in zip(todo, pool.render_many([e.data for e in todo]), strict=True):
+    todo = [(e, e.data) for e in entries if e.data is not None]
+    rendered = pool.render_many([data for _, data in todo])
+    for (entry, data), pdf in zip(todo, rendered, strict=True):
         if isinstance(pdf, RenderError):
             entry.problem = str(pdf)
         else:
             entry.pdf = pdf
-            store_pdf(entry.assessment_id, entry.key, entry.data.report_id, pdf)
+            store_pdf(entry.assessment_id, entry.key, data.report_id, pdf)
 
 
 def build_zip(
@@ -223,20 +224,29 @@ def run_job(app: Flask, job_id: int) -> None:
         try:
             path = build_zip(job, state, Path(app.config["JOBS_DIR"]))
         except TRANSIENT as exc:
-            db.session.rollback()
-            job = db.session.get(ReportJob, job_id)
-            if job.attempts < MAX_ATTEMPTS:
-                LOGGER.warning("report job %s: temporary failure, will retry: %s", job_id, exc)
-                job.status = "retrying"
-                db.session.commit()
-                raise TemporaryJobError(str(exc)) from exc
-            _mark_failed(job, exc)
+            _after_failure(job_id, exc, temporary=True)
         except Exception as exc:
             LOGGER.exception("report job %s failed", job_id)
-            db.session.rollback()
-            _mark_failed(db.session.get(ReportJob, job_id), exc)
+            _after_failure(job_id, exc, temporary=False)
         else:
             finish_job(job, path)
+
+
+def _after_failure(job_id: int, exc: Exception, *, temporary: bool) -> None:
+    """Roll back; retry a temporary failure while attempts remain, else mark it failed.
+
+    :raises TemporaryJobError: when the job is marked ``retrying``.
+    """
+    db.session.rollback()
+    job = db.session.get(ReportJob, job_id)
+    if job is None:  # deleted meanwhile (its organisation was removed)
+        return
+    if temporary and job.attempts < MAX_ATTEMPTS:
+        LOGGER.warning("report job %s: temporary failure, will retry: %s", job_id, exc)
+        job.status = "retrying"
+        db.session.commit()
+        raise TemporaryJobError(str(exc)) from exc
+    _mark_failed(job, exc)
 
 
 def _mark_failed(job: ReportJob, exc: Exception) -> None:

@@ -19,6 +19,8 @@ from readiness.core.plan.builder import add_months
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, User
 
+#: A SELECT of any columns (SQLAlchemy types each column).
+AnySelect = Select[*tuple[Any, ...]]
 PER_PAGE = 50
 SORTS = ("name", "return", "status", "overall")
 
@@ -112,7 +114,7 @@ class DashboardPage:
     pages: int = 1
 
 
-def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> Select[Any]:
+def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> AnySelect:
     statement = select(User).where(User.organisation_id == organisation_id, User.role == INTERN)
     for column, value in (
         (User.home_country, query.country),
@@ -139,7 +141,7 @@ def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> Se
     return statement
 
 
-def _ordered(statement: Select[Any], query: DashboardQuery) -> Select[Any]:
+def _ordered(statement: AnySelect, query: DashboardQuery) -> AnySelect:
     columns = {
         "name": func.coalesce(User.display_name, User.username),
         "return": User.planned_return,
@@ -198,7 +200,7 @@ def dashboard_page(
 
 
 def _page_rows(
-    statement: Select[Any], query: DashboardQuery, page: int, per_page: int
+    statement: AnySelect, query: DashboardQuery, page: int, per_page: int
 ) -> tuple[list[InternRow], int]:
     """One page of rows and the total match count, in one query (a window count)."""
     paged = (

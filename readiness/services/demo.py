@@ -161,9 +161,11 @@ def _varied_answers(rng: random.Random, country: str) -> dict[str, Any]:
         if "choose" in spec:
             answers[question_id] = rng.choice(spec["choose"])
         elif "months_ahead" in spec:
-            answers[question_id] = months_ahead(rng.randrange(*spec["months_ahead"]))
+            low, high = spec["months_ahead"]
+            answers[question_id] = months_ahead(rng.randrange(low, high))
         else:
-            answers[question_id] = rng.randrange(*spec["between"], spec["step"])
+            low, high = spec["between"]
+            answers[question_id] = rng.randrange(low, high, spec["step"])
     ssw = cohort["ssw"]
     if answers.get("programme") == ssw["programme"]:
         answers.pop(ssw["drop"], None)

@@ -8,10 +8,10 @@ already knows about them (name, country, field, programme, return date).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from readiness.extensions import db
 from readiness.models import INTERN, Invitation, User, utcnow
@@ -25,7 +25,7 @@ def create_invitation(coordinator: User, values: Mapping[str, Any]) -> Invitatio
     return create_invitations(coordinator, [values])[0]
 
 
-def create_invitations(coordinator: User, rows: list[Mapping[str, Any]]) -> list[Invitation]:
+def create_invitations(coordinator: User, rows: Sequence[Mapping[str, Any]]) -> list[Invitation]:
     """Invitations for a whole roster, in one transaction: all or none."""
     expires = utcnow() + dt.timedelta(days=INVITATION_DAYS)
     invitations = [
@@ -84,12 +84,15 @@ def accept_invitation(
         programme=invitation.programme,
         planned_return=invitation.planned_return,
     )
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-        .values(used_at=utcnow(), used_by_id=user.id)
+    claimed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+            .values(used_at=utcnow(), used_by_id=user.id)
+        ),
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         db.session.rollback()
         return None
     db.session.commit()

@@ -178,7 +178,8 @@ def _forget_zips(jobs: Iterable[ReportJob]) -> list[Path]:
     """Clear the jobs' ZIP paths; returns the files, to delete once that is committed."""
     paths = []
     for job in jobs:
-        paths.append(Path(job.zip_path))
+        if job.zip_path:
+            paths.append(Path(job.zip_path))
         job.zip_path = None
     return paths
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
@@ -32,9 +32,14 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
+
+
+def signed_in_user() -> User:
+    """The signed-in user's own row (``current_user`` is a proxy; this is the model)."""
+    return db.get_or_404(User, current_user.id)
 
 
 def intern_of_my_organisation(user_id: int) -> User:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -53,7 +54,7 @@ def index() -> str:
     )
 
 
-def _refused(form: Form) -> Response | None:
+def _refused(form: Form) -> ResponseReturnValue | None:
     """Back to the page with the form's problems, when it is not valid."""
     if form.validate_on_submit():
         return None
@@ -63,7 +64,7 @@ def _refused(form: Form) -> Response | None:
 
 @bp.post("/organisations")
 @role_required(ADMIN)
-def create_organisation() -> Response:
+def create_organisation() -> ResponseReturnValue:
     form = OrganisationForm()
     if (refused := _refused(form)) is not None:
         return refused
@@ -79,7 +80,7 @@ def create_organisation() -> Response:
 
 @bp.post("/coordinators")
 @role_required(ADMIN)
-def create_coordinator() -> Response:
+def create_coordinator() -> ResponseReturnValue:
     form = CoordinatorForm()
     form.organisation_id.choices = [
         (o.id, o.name) for o in db.session.scalars(select(Organisation))
@@ -131,7 +132,7 @@ def access_log() -> str:
 
 @bp.post("/coordinators/<int:user_id>/reset-totp")
 @role_required(ADMIN)
-def reset_totp(user_id: int) -> Response:
+def reset_totp(user_id: int) -> ResponseReturnValue:
     """A coordinator lost their phone: they set up a new authenticator at the next sign-in."""
     coordinator = db.first_or_404(select(User).where(User.id == user_id, User.role == COORDINATOR))
     if ActionForm().validate_on_submit():

@@ -7,7 +7,6 @@ import time
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -16,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -28,6 +28,7 @@ from readiness.models import ADMIN, COORDINATOR, INTERN, Organisation, User
 from readiness.services import accounts
 from readiness.services.accounts import UsernameTakenError
 from readiness.services.invitations import accept_invitation, open_invitation
+from readiness.web.access import signed_in_user
 from readiness.web.account_forms import (
     JoinForm,
     PasswordChangeForm,
@@ -62,7 +63,7 @@ def _start_session(user: User) -> None:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_LIMIT"], methods=["POST"])
-def sign_up() -> Response | str:
+def sign_up() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
     form = SignUpForm()
@@ -95,7 +96,7 @@ def _signin_key() -> str:
 
 @bp.route("/signin", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"], key_func=_signin_key)
-def sign_in() -> Response | str:
+def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
     form = SignInForm()
@@ -149,7 +150,7 @@ def _code_key() -> str:
     key_func=_code_key,
     deduct_when=lambda response: response.status_code != 303,  # only wrong codes count
 )
-def second_factor() -> Response | str:
+def second_factor() -> ResponseReturnValue:
     """The second step of signing in: a code from the app, or setting the app up first."""
     user = _pending_user()
     if user is None:
@@ -184,9 +185,9 @@ def second_factor() -> Response | str:
 
 @bp.post("/signout")
 @login_required
-def sign_out() -> Response:
+def sign_out() -> ResponseReturnValue:
     """End the session here and everywhere: a signed cookie copied before cannot come back."""
-    user = db.session.get(User, current_user.id)
+    user = signed_in_user()
     accounts.end_sessions(user)
     security_event("sign_out", user_id=user.id)
     session.clear()
@@ -198,11 +199,11 @@ def sign_out() -> Response:
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"])
-def change_password() -> Response | str:
+def change_password() -> ResponseReturnValue:
     """A new password ends every other session; this one continues with the new nonce."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
+        user = signed_in_user()
         if accounts.password_matches(user, form.current.data):
             accounts.set_password(user, form.password.data)  # also a new session nonce
             db.session.commit()
@@ -217,7 +218,7 @@ def change_password() -> Response | str:
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_LIMIT"], methods=["POST"])
-def join(code: str) -> Response | str | tuple[str, int]:
+def join(code: str) -> ResponseReturnValue:
     """An intern joins an organisation through an invitation link and sets a password."""
     invitation = open_invitation(code)
     if invitation is None:

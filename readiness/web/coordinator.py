@@ -18,6 +18,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -59,7 +60,7 @@ bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
 def _organisation() -> Organisation:
-    return db.session.get(Organisation, current_user.organisation_id)
+    return db.get_or_404(Organisation, current_user.organisation_id)
 
 
 @bp.get("/")
@@ -160,15 +161,15 @@ def table_rows(
 
 @bp.get("/export.csv")
 @role_required(COORDINATOR)
-def export_csv() -> Response:
+def export_csv() -> ResponseReturnValue:
     """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
     definition = current_state().definitions.default
     dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
     interns = list(matching_interns(current_user.organisation_id, query, today))
-    header, rows = intern_table(interns, dimensions, select_locale(), today)
-    rows = list(rows)  # read before the access log's commit expires the loaded interns
+    header, lazy_rows = intern_table(interns, dimensions, select_locale(), today)
+    rows = list(lazy_rows)  # read before the access log's commit expires the loaded interns
     record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns])
     response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
@@ -186,7 +187,7 @@ def intern(user_id: int) -> str:
     assessments = submitted_assessments(person)
     latest = assessments[0] if assessments else None
     definition = current_state().definitions.get(latest.questionnaire_id) if latest else None
-    card = json.loads(latest.scorecard_json) if latest else None
+    card = json.loads(latest.scorecard_json or "{}") if latest else None
     return render_template(
         "coordinator/intern.html",
         person=person,
@@ -201,7 +202,7 @@ def intern(user_id: int) -> str:
 
 @bp.get("/interns/<int:user_id>/assessments/<int:assessment_id>/plan.pdf")
 @role_required(COORDINATOR)
-def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int]:
+def intern_report(user_id: int, assessment_id: int) -> ResponseReturnValue:
     person = intern_of_my_organisation(user_id)
     assessment = assessment_of(person, assessment_id)
     record_access(current_user, PLAN_PDF, [person.id], str(assessment.id))
@@ -214,7 +215,7 @@ def intern_report(user_id: int, assessment_id: int) -> Response | tuple[str, int
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @role_required(COORDINATOR)
-def invitations() -> str | Response:
+def invitations() -> ResponseReturnValue:
     definition = current_state().definitions.default
     form = InvitationForm.for_questionnaire(definition, select_locale())
     if form.validate_on_submit():
@@ -234,7 +235,7 @@ def invitations() -> str | Response:
 
 @bp.post("/invitations/import")
 @role_required(COORDINATOR)
-def import_roster() -> str | Response | tuple[str, int]:
+def import_roster() -> ResponseReturnValue:
     """Invite many interns from a CSV; a file with any error imports nothing."""
     form = RosterForm()
     definition = current_state().definitions.default
@@ -254,7 +255,7 @@ def import_roster() -> str | Response | tuple[str, int]:
 
 @bp.post("/reports")
 @role_required(COORDINATOR)
-def start_reports() -> Response:
+def start_reports() -> ResponseReturnValue:
     """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
     chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit() and len(v) < 19]
     definition = current_state().definitions.default
@@ -295,7 +296,7 @@ def report_job(job_id: int) -> str:
 
 @bp.get("/reports/<int:job_id>/download")
 @role_required(COORDINATOR)
-def report_job_download(job_id: int) -> Response:
+def report_job_download(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
     if job.status != "done" or not job.zip_path or not Path(job.zip_path).is_file():
         abort(404)

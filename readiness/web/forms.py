@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length
 
 
 @lru_cache(maxsize=32)
-def _wtforms_catalogue(locale: str) -> support.Translations:
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
@@ -27,7 +27,7 @@ class Form(FlaskForm):
     """
 
     class Meta:
-        def get_translations(self, form: Any) -> support.Translations:
+        def get_translations(self, form: Any) -> support.NullTranslations:
             return _wtforms_catalogue(str(get_locale()))
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -15,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -44,7 +44,7 @@ bp = Blueprint("intern", __name__)
 
 @bp.before_request
 @login_required
-def _require_intern() -> Response | None:
+def _require_intern() -> ResponseReturnValue | None:
     """Every page here needs a signed-in intern (coordinators have their own pages)."""
     if current_user.role != INTERN:
         abort(403)
@@ -98,13 +98,13 @@ def home() -> str:
 
 
 @bp.post("/assessments")
-def start() -> Response:
+def start() -> ResponseReturnValue:
     assessment = start_assessment(current_user, current_state().definitions.default)
     return redirect(url_for("intern.resume", assessment_id=assessment.id), 303)
 
 
 @bp.get("/assessments/<int:assessment_id>")
-def resume(assessment_id: int) -> Response:
+def resume(assessment_id: int) -> ResponseReturnValue:
     """Send the intern to where they stopped: the first unsaved page, or the review."""
     assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
@@ -118,7 +118,7 @@ def resume(assessment_id: int) -> Response:
 
 @bp.route("/assessments/<int:assessment_id>/pages/<page_id>", methods=["GET", "POST"])
 @csrf.exempt  # the page form checks its own CSRF token, so an expired one re-renders the page
-def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
+def page(assessment_id: int, page_id: str) -> ResponseReturnValue:
     assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
         flash(_("This assessment is submitted and can no longer change."), "info")
@@ -140,7 +140,7 @@ def page(assessment_id: int, page_id: str) -> Response | tuple[str, int] | str:
 
 
 @bp.get("/assessments/<int:assessment_id>/review")
-def review(assessment_id: int) -> Response | str:
+def review(assessment_id: int) -> ResponseReturnValue:
     assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
         return redirect(url_for("intern.result", assessment_id=assessment.id))
@@ -160,7 +160,7 @@ def review(assessment_id: int) -> Response | str:
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
-def submit(assessment_id: int) -> Response:
+def submit(assessment_id: int) -> ResponseReturnValue:
     assessment = own_assessment(assessment_id)
     result_url = url_for("intern.result", assessment_id=assessment.id)
     if assessment.is_submitted:
@@ -177,7 +177,7 @@ def submit(assessment_id: int) -> Response:
 
 
 @bp.get("/assessments/<int:assessment_id>/result")
-def result(assessment_id: int) -> Response | str:
+def result(assessment_id: int) -> ResponseReturnValue:
     assessment = own_assessment(assessment_id)
     if not assessment.is_submitted:
         return redirect(url_for("intern.resume", assessment_id=assessment.id))
@@ -198,7 +198,7 @@ def result(assessment_id: int) -> Response | str:
 
 
 @bp.get("/assessments/<int:assessment_id>/plan.pdf")
-def plan_pdf(assessment_id: int) -> Response | tuple[str, int]:
+def plan_pdf(assessment_id: int) -> ResponseReturnValue:
     """The intern's own plan as a PDF: rendered once, then served from the cache."""
     return plan_pdf_download(
         own_assessment(assessment_id),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g
+from flask import current_app, g
 from flask_babel import refresh
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from readiness.extensions import db
 from readiness.i18n import LOCALE_COOKIE

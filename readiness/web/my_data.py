@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from readiness.extensions import db, limiter
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import INTERN, Consent, Organisation, User
+from readiness.models import INTERN, Consent, Organisation
 from readiness.services.accounts import password_matches
 from readiness.services.privacy import (
     CONSENT_VERSION,
@@ -31,6 +32,7 @@ from readiness.services.privacy import (
     needs_consent,
     record_consent,
 )
+from readiness.web.access import signed_in_user
 from readiness.web.account_forms import ConsentForm, DeleteAccountForm
 
 bp = Blueprint("my_data", __name__, url_prefix="/me")
@@ -50,11 +52,11 @@ def _organisation() -> Organisation | None:
 
 
 @bp.route("/consent", methods=["GET", "POST"])
-def consent() -> Response | str:
+def consent() -> ResponseReturnValue:
     """What is stored, why, who sees it and for how long; nothing goes on until agreed."""
     form = ConsentForm()
     if form.validate_on_submit():
-        record_consent(db.session.get(User, current_user.id), select_locale())
+        record_consent(signed_in_user(), select_locale())
         return redirect(url_for("intern.home"), 303)
     return render_template(
         "my_data/consent.html",
@@ -86,7 +88,7 @@ def overview() -> str:
 
 
 @bp.get("/data.json")
-def download() -> Response:
+def download() -> ResponseReturnValue:
     """Everything stored about the intern, in one file they can keep or take elsewhere."""
     document = json.dumps(export_data(current_user), ensure_ascii=False, indent=2)
     response = Response(document, mimetype="application/json")
@@ -97,7 +99,7 @@ def download() -> Response:
 
 @bp.post("/delete")
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"])
-def delete() -> Response | tuple[str, int]:
+def delete() -> ResponseReturnValue:
     """Delete the account and everything that names the intern, then sign out."""
     form = DeleteAccountForm()
     if form.validate_on_submit() and password_matches(current_user, form.password.data):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from redis import Redis
 from redis.exceptions import RedisError
@@ -21,7 +22,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-def index() -> Response | str:
+def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
     return render_template("index.html", definition=current_state().definitions.default)
@@ -67,7 +68,7 @@ def _redis_ready() -> str:
 
 
 @bp.post("/language")
-def switch_language() -> Response:
+def switch_language() -> ResponseReturnValue:
     """Keep the chosen language in a cookie and, when signed in, on the profile.
 
     Questionnaire pages send their answers with the choice instead (the page's own

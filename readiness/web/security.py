@@ -45,4 +45,6 @@ def register(app: Flask) -> None:
     hops = int(app.config.get("PROXY_HOPS", 0))
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host from this many proxies in front of the app only.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents this
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )

@@ -16,8 +16,8 @@ from readiness.core.plan.model import Catalogue, PlanRules, Resource
 class PlanDefinition:
     """Plan rules and the catalogue they draw on, for one questionnaire."""
 
-    plan_source: LoadedFile
-    catalogue_source: LoadedFile
+    plan_source: LoadedFile[PlanRules]
+    catalogue_source: LoadedFile[Catalogue]
     questions: dict[str, Question]
     _step_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
 
@@ -28,11 +28,11 @@ class PlanDefinition:
 
     @property
     def plan(self) -> PlanRules:
-        return self.plan_source.model  # type: ignore[return-value]
+        return self.plan_source.model
 
     @property
     def catalogue(self) -> Catalogue:
-        return self.catalogue_source.model  # type: ignore[return-value]
+        return self.catalogue_source.model
 
     @cached_property
     def resources(self) -> dict[str, Resource]:

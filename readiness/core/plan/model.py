@@ -9,7 +9,7 @@ using the same condition syntax as the questionnaire and scoring rules.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints
 
@@ -33,7 +33,7 @@ ResourceKind = Literal[
     "information",
     "test",
 ]
-RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
+RESOURCE_KINDS: tuple[str, ...] = get_args(ResourceKind)
 Phase = Literal["in_japan", "after_return", "both"]
 #: Links in the catalogue are web pages only: no file:, javascript: or data: URLs.
 WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
