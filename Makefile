@@ -16,8 +16,11 @@ run: setup
 	@echo "readiness is starting at http://127.0.0.1:5000 (Ctrl+C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Tests run on every core (pytest-xdist); browser tests share one live server and stay on one
+# worker. PYTEST_WORKERS=0 runs them in this process (easier to debug).
+PYTEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: system $(STAMP)
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
 from flask import Flask
-from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from readiness.cli.definitions import check_command, score_command
 from readiness.extensions import db
 from readiness.models import Assessment, Organisation, User
-
-from .conftest import PROJECT_ROOT, QUESTIONNAIRES
-from .core.conftest import MINI_RULES
+from tests.fixtures import PROJECT_ROOT, QUESTIONNAIRES
+from tests.fixtures.definitions import MINI_RULES
 
 
 def test_check_passes_on_the_shipped_files() -> None:
@@ -98,8 +97,10 @@ def test_score_names_a_bad_answer_by_line(tmp_path: Path) -> None:
     assert f"{answers}:3:1: ANSWER: 'savingz' is not a question" in result.output
 
 
-def test_demo_is_idempotent_and_prints_the_accounts(app: Flask, runner: FlaskCliRunner) -> None:
+def test_demo_is_idempotent_and_prints_the_accounts(make_app: Callable[..., Flask]) -> None:
     """Two organisations with a coordinator and 30+ interns at every stage; a rerun adds nothing."""
+    app = make_app(tables=False)  # the command migrates the database first
+    runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "demo-halfway" in first.output
@@ -132,7 +133,7 @@ def test_demo_is_idempotent_and_prints_the_accounts(app: Flask, runner: FlaskCli
         assert len(coordinators) == 2
 
 
-def test_init_db_creates_the_tables(runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["init-db"])
+def test_init_db_creates_the_tables(make_app: Callable[..., Flask]) -> None:
+    result = make_app(tables=False).test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0
     assert "database ready" in result.output

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,28 +11,14 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from readiness import create_app
-from readiness.config import normalise_database_url
 from readiness.extensions import db
 from readiness.models import Organisation, User
 
-from .conftest import empty_database
-
 
 @pytest.fixture
-def empty_app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on an empty database (no create_all)."""
-    database = normalise_database_url(
-        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.db'}"
-    )
-    app = create_app({"TESTING": True, "SECRET_KEY": "m" * 32, "SQLALCHEMY_DATABASE_URI": database})
-    with app.app_context():
-        empty_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_database()
-        db.engine.dispose()
+def empty_app(make_app: Callable[..., Flask]) -> Flask:
+    """The app on an empty database (no create_all), dropped after the test."""
+    return make_app(tables=False)
 
 
 def tables() -> set[str]:

@@ -9,8 +9,7 @@ from pathlib import Path
 from readiness.cli.definitions import schema_documents
 from readiness.core.definitions import AssessmentDefinition, load_definitions
 from readiness.core.model import QUESTION_TYPES
-
-from .conftest import PROJECT_ROOT, QUESTIONNAIRES
+from tests.fixtures import PROJECT_ROOT, QUESTIONNAIRES
 
 
 def test_every_shipped_file_loads_without_errors_or_warnings() -> None:

@@ -14,13 +14,21 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from readiness.core.definitions import AssessmentDefinition
-
-from .answering import fill_page_with_mouse
-from .conftest import DESKTOP, PHONE, LiveServer, new_context, screenshot, sign_in
-from .test_intern_flow import agree
+from tests.fixtures.browser import (
+    DESKTOP,
+    PHONE,
+    LiveServer,
+    agree,
+    fill_page_with_mouse,
+    new_context,
+    screenshot,
+    sign_in,
+)
 
 AXE = Axe()
 BLOCKING = {"serious", "critical"}
+
+pytestmark = pytest.mark.browser
 
 
 def violations(page: Page) -> list[str]:
@@ -40,6 +48,7 @@ def check(page: Page, name: str, problems: dict[str, list[str]]) -> None:
         problems[f"{name} ({page.url})"] = found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["en", "ja", "vi"])
 def test_intern_pages_have_no_serious_accessibility_violations(
     browser: Browser,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import zipfile
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveServer, screenshot, sign_in
+from tests.fixtures.browser import LiveServer, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_coordinator_filters_downloads_one_pdf_and_a_bulk_zip(

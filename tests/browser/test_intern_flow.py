@@ -5,34 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from readiness.core.definitions import AssessmentDefinition
+from tests.fixtures.browser import (
+    LiveServer,
+    current_page_id,
+    fill_page_with_mouse,
+    screenshot,
+    sign_up,
+)
 
-from .answering import current_page_id, fill_page_with_mouse
-from .conftest import LiveServer, screenshot
-
-PASSWORD = "correct horse battery"
-
-
-def sign_up(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/signup")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.select_option("#locale", "en")
-    page.click("form button[type=submit].primary")
-    expect(page).to_have_url(re.compile(r"/me/consent$"))
-    agree(page)
-
-
-def agree(page: Page) -> None:
-    """The consent page: nothing is ticked in advance; tick, agree, and land at home."""
-    box = page.locator("input[name=agree]")
-    expect(box).not_to_be_checked()
-    box.check()
-    page.click("form button[type=submit].primary")
-    expect(page).to_have_url(re.compile(r"/me$"))
+pytestmark = pytest.mark.browser
 
 
 def test_an_intern_signs_up_answers_leaves_resumes_submits_and_downloads_the_pdf(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from readiness.core.definitions import AssessmentDefinition
+from tests.fixtures.browser import LiveServer, fill_page_with_keyboard, sign_up, tab_to
 
-from .answering import fill_page_with_keyboard, tab_to
-from .conftest import LiveServer
-from .test_intern_flow import sign_up
+pytestmark = pytest.mark.browser
 
 
 def test_the_whole_assessment_can_be_done_with_the_keyboard_alone(

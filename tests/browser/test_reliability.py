@@ -15,10 +15,9 @@ from sqlalchemy import func, select
 from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import Assessment, User
+from tests.fixtures.browser import LiveServer, fill_page_with_mouse, screenshot, sign_up
 
-from .answering import fill_page_with_mouse
-from .conftest import LiveServer, screenshot
-from .test_intern_flow import sign_up
+pytestmark = pytest.mark.browser
 
 
 def click_and_fail(

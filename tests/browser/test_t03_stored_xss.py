@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import select
 
@@ -16,13 +17,21 @@ from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import User
 from readiness.services.invitations import create_invitation
-
-from .answering import fill_page_with_mouse
-from .conftest import DESKTOP, PHONE, LiveServer, new_context, sign_in
-from .test_intern_flow import PASSWORD, agree
+from tests.fixtures.browser import (
+    DESKTOP,
+    PHONE,
+    SIGN_UP_PASSWORD,
+    LiveServer,
+    agree,
+    fill_page_with_mouse,
+    new_context,
+    sign_in,
+)
 
 #: ../shared/security.md section 8, inputs 1, 2, 4 and 5 in one text (under 100 characters).
 PAYLOAD = '"><img src=x onerror=alert(1)><svg onload=alert(2)><script>alert(3)</script>{{7*7}}'
+
+pytestmark = pytest.mark.browser
 
 
 def hooked(page: Page, dialogs: list[str]) -> Page:
@@ -52,8 +61,8 @@ def test_t3_hostile_answers_run_no_script_on_any_page(
     phone = hooked(new_context(browser, PHONE).new_page(), dialogs)
     phone.goto(f"{base}/auth/join/{code}")
     phone.fill("#username", "t3-intern")
-    phone.fill("#password", PASSWORD)
-    phone.fill("#confirm", PASSWORD)
+    phone.fill("#password", SIGN_UP_PASSWORD)
+    phone.fill("#confirm", SIGN_UP_PASSWORD)
     phone.click("form button[type=submit].primary")
     agree(phone)
     phone.click("form[action$='/assessments'] button")

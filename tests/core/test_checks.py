@@ -10,8 +10,7 @@ import pytest
 from readiness import create_app
 from readiness.core.definitions import load_definitions
 from readiness.core.errors import DefinitionError, IssueList
-
-from .conftest import MINI_QUESTIONNAIRE, MINI_RULES
+from tests.fixtures.definitions import MINI_QUESTIONNAIRE, MINI_RULES
 
 Load = Callable[..., IssueList]
 

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from readiness.cli.definitions import check_command
 from readiness.core.definitions import load_definitions
 from readiness.core.errors import IssueList
-
-from ..conftest import QUESTIONNAIRES
+from tests.fixtures import QUESTIONNAIRES
 
 PLAN = "entrepreneurship-readiness.plan.yaml"
 CATALOGUE = "resources.yaml"

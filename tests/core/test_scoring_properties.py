@@ -12,8 +12,7 @@ from readiness.core.checks import answer_options
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.core.model import ChoiceQuestion, NumberQuestion, Question, TextQuestion
 from readiness.core.scoring import Scorer
-
-from ..conftest import QUESTIONNAIRES
+from tests.fixtures import QUESTIONNAIRES
 
 DEFINITION: AssessmentDefinition = require_definitions(QUESTIONNAIRES).default
 SCORER = Scorer(DEFINITION)

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readiness.core.definitions import load_definition_texts
-
-from ..conftest import QUESTIONNAIRES
+from tests.fixtures import QUESTIONNAIRES
 
 FILES = {path.name: path.read_bytes() for path in sorted(QUESTIONNAIRES.glob("*.yaml"))}
 HOSTILE_VALUES = [
@@ -92,6 +92,7 @@ def mutated_file(draw: st.DrawFn) -> Mutated:
     return Mutated(name, "".join(lines).encode("utf-8", "surrogatepass"), edits)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_file())
 def test_a_mutated_definition_loads_or_fails_with_located_errors(sample: Mutated) -> None:

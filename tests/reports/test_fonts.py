@@ -12,8 +12,7 @@ from readiness.core.locales import LOCALES
 from readiness.core.model import localize
 from readiness.reports.fetcher import StaticFileFetcher
 from readiness.reports.formatting import heading
-
-from .conftest import pdf_text, uncovered_characters
+from tests.fixtures.pdf import pdf_text, uncovered_characters
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 

@@ -12,9 +12,15 @@ from sqlalchemy import func, select
 
 from readiness.extensions import db
 from readiness.models import ReportPDF
-
-from ..conftest import InternBrowser, csrf_token
-from .conftest import pdf_fonts, pdf_has_attachments, pdf_pages, pdf_text, save_first_page_png
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
+from tests.fixtures.pdf import (
+    pdf_fonts,
+    pdf_has_attachments,
+    pdf_pages,
+    pdf_text,
+    save_first_page_png,
+)
 
 
 @pytest.fixture

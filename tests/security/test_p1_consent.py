@@ -15,16 +15,9 @@ from werkzeug.datastructures import MultiDict
 from readiness.extensions import db
 from readiness.models import Assessment, Consent, User
 from readiness.services import privacy
-
-from ..conftest import (
-    InternBrowser,
-    csrf_token,
-    give_consent,
-    hidden_value,
-    stored_answers,
-    submit_sign_up,
-)
-from ..web.test_coordinator import invite, make_user, signed_in
+from tests.fixtures.accounts import MakeUser, SignedIn, give_consent, invite, submit_sign_up
+from tests.fixtures.html import csrf_token, hidden_value
+from tests.fixtures.interns import InternBrowser, stored_answers
 
 #: The consent page's heading in each complete locale.
 HEADINGS = {
@@ -83,9 +76,11 @@ def test_p1_consent_is_recorded_with_version_language_and_time(
         assert user.consent_version == privacy.CONSENT_VERSION
 
 
-def test_p1_the_consent_page_names_the_organisation_that_sees_the_data(app: Flask) -> None:
-    make_user(app, "coord-p1", "coordinator", "Sakura Support Association")
-    path = invite(signed_in(app, "coord-p1"), display_name="Invited Intern")
+def test_p1_the_consent_page_names_the_organisation_that_sees_the_data(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-p1", "coordinator", "Sakura Support Association")
+    path = invite(signed_in("coord-p1"), display_name="Invited Intern")
     client = app.test_client()
     page = client.get(path).text
     client.post(

@@ -16,28 +16,28 @@ from sqlalchemy import func, select, text
 from readiness.extensions import db
 from readiness.models import AccessLog, Assessment, ReportJob, ReportPDF, User
 from readiness.services.bulk_reports import create_job, run_job
-
-from ..conftest import InternBrowser, csrf_token
-from ..web.test_coordinator import (  # noqa: F401
-    INTERN_PASSWORD,
-    invite,
-    join,
-    make_user,
-    signed_in,
-    two_organisations,
-)
+from tests.fixtures.accounts import INTERN_PASSWORD, Join, MakeUser, SignedIn, invite
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
 CANARY = "Canary Nguyen Zq7x"
 
 
 @pytest.fixture
-def canary_intern(app: Flask, definition, full_answers: dict[str, Any]) -> dict[str, Any]:
+def canary_intern(
+    app: Flask,
+    definition,
+    full_answers: dict[str, Any],
+    join: Join,
+    make_user: MakeUser,
+    signed_in: SignedIn,
+) -> dict[str, Any]:
     """An invited intern named CANARY, with a submitted result, a draft, a cached PDF and a
     bulk ZIP that holds their plan; a coordinator has looked at them."""
-    make_user(app, "coord-p2", "coordinator", "Org P2")
-    coordinator = signed_in(app, "coord-p2")
+    make_user("coord-p2", "coordinator", "Org P2")
+    coordinator = signed_in("coord-p2")
     path = invite(coordinator, display_name=CANARY, home_country="vn", planned_return="2027-03-31")
-    intern = InternBrowser(join(app, path, "canary"), definition)
+    intern = InternBrowser(join(path, "canary"), definition)
     first = intern.start()
     intern.answer_all(first, {**full_answers, "home_region": f"{CANARY} village"})
     intern.submit(first)
@@ -70,7 +70,7 @@ def canary_rows(app: Flask) -> list[str]:
 def test_p2_an_intern_downloads_all_their_own_data_and_nothing_else(
     app: Flask,
     canary_intern: dict[str, Any],
-    two_organisations: dict[str, Any],  # noqa: F811
+    two_organisations: dict[str, Any],
 ) -> None:
     response = canary_intern["intern"].client.get("/me/data.json")
     assert response.status_code == 200
@@ -152,7 +152,7 @@ def test_p2_retention_deletes_interns_months_after_their_return_and_old_zips(
 
 
 def test_access_log_records_each_look_and_an_admin_reads_it(
-    app: Flask, canary_intern: dict[str, Any]
+    app: Flask, canary_intern: dict[str, Any], make_user: MakeUser, signed_in: SignedIn
 ) -> None:
     coordinator = canary_intern["coordinator"]
     assert coordinator.get("/coordinator/export.csv").status_code == 200
@@ -161,8 +161,8 @@ def test_access_log_records_each_look_and_an_admin_reads_it(
         subjects = set(db.session.scalars(select(AccessLog.subject_id)))
     assert actions == ["view_intern", "plan_pdf", "bulk_zip", "csv_export"]
     assert subjects == {canary_intern["user_id"]}
-    make_user(app, "admin-p2", "admin", None)
-    admin = signed_in(app, "admin-p2")
+    make_user("admin-p2", "admin", None)
+    admin = signed_in("admin-p2")
     page = admin.get("/admin/access-log?intern=canary").text
     assert page.count("coord-p2") == 4
     assert "downloaded the plan PDF" in page or "プランの PDF をダウンロード" in page

@@ -17,25 +17,28 @@ from typing import Any
 
 import pytest
 
-from ..test_two_servers import (
+from tests.fixtures.gunicorn import (
     Phone,
     keep_saving,
-    migrated_database,  # noqa: F401
+    phone_sign_up,
     profile_post,
     servers,
-    sign_up,
     worker_pids,
 )
 
 WRITERS, SECONDS = 24, 8.0
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TEST_DATABASE_URL")), reason="R7 is about the SQLite default"
-)
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.skipif(
+        bool(os.environ.get("TEST_DATABASE_URL")), reason="R7 is about the SQLite default"
+    ),
+]
 
 
+@pytest.mark.slow
 def test_r7_many_writers_on_sqlite_lose_nothing_and_survive_a_kill(
-    migrated_database: str,  # noqa: F811
+    migrated_database: str,
     definition: Any,
     full_answers: dict[str, Any],
 ) -> None:
@@ -75,6 +78,6 @@ def intern(
     base: str, number: int, definition: Any, answers: dict[str, Any]
 ) -> tuple[int, Phone, str, list[tuple[str, str]]]:
     phone = Phone(base)
-    assessment_id = sign_up(phone, f"writer-{number}")
+    assessment_id = phone_sign_up(phone, f"writer-{number}")
     path, fields = profile_post(phone, definition, assessment_id, answers)
     return assessment_id, phone, path, fields

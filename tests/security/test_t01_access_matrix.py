@@ -8,54 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
-from flask import Flask, url_for
-from sqlalchemy import select
+from flask import Flask
 
-from readiness.extensions import db
-from readiness.models import User
-from readiness.services.bulk_reports import create_job
-
-from ..conftest import csrf_token
-from ..web.test_coordinator import (  # noqa: F401
-    INTERN_PASSWORD,
-    make_user,
-    signed_in,
-    two_organisations,
-)
-from .test_t10_t12_t18_t19 import row_counts
+from tests.fixtures.database import row_counts
+from tests.fixtures.html import csrf_token
+from tests.fixtures.organisations import route_url
 
 MATRIX = yaml.safe_load((Path(__file__).parent / "access.yaml").read_text())
-
-
-@pytest.fixture
-def world(app: Flask, two_organisations: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
-    make_user(app, "intern-a2", "intern", "Org A")
-    make_user(app, "admin-t1", "admin", None)
-    intern_a, assessment_a = two_organisations["A"]
-    with app.app_context():
-        coordinator = db.session.scalar(select(User).where(User.username == "coord-a"))
-        job_id = create_job(coordinator, [intern_a], "ja").id
-    personas = {
-        "anonymous": app.test_client(),
-        "intern_a": signed_in(app, "intern-a", INTERN_PASSWORD),
-        "intern_a2": signed_in(app, "intern-a2"),
-        "intern_c": signed_in(app, "intern-b", INTERN_PASSWORD),
-        "coordinator_1": signed_in(app, "coord-a"),
-        "coordinator_2": signed_in(app, "coord-b"),
-        "admin": signed_in(app, "admin-t1"),
-    }
-    values = {
-        "user_id": intern_a,
-        "assessment_id": assessment_a,
-        "page_id": "profile",
-        "job_id": job_id,
-        "code": "no-such-code",
-    }
-    return {"personas": personas, "values": values}
-
-
-def route_url(rule: Any, values: dict[str, Any]) -> str:
-    return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
 
 def test_t1_every_get_route_answers_each_persona_as_the_matrix_says(

@@ -11,8 +11,7 @@ import pytest
 import weasyprint
 
 from readiness.reports.fetcher import StaticFileFetcher
-
-from ..reports.conftest import counting_server, pdf_has_attachments, pdf_text  # noqa: F401
+from tests.fixtures.pdf import pdf_has_attachments, pdf_text
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def test_t6_refuses_everything_else(static: Path, canary: Path, make_url) -> Non
 
 def test_t6_refuses_loopback_http_and_sends_nothing(
     static: Path,
-    counting_server: ThreadingHTTPServer,  # noqa: F811
+    counting_server: ThreadingHTTPServer,
 ) -> None:
     fetcher = StaticFileFetcher(static)
     with pytest.raises(ValueError, match="refused"):
@@ -89,7 +88,7 @@ def test_t6_refuses_fifos_and_oversized_files(static: Path) -> None:
 def test_t6_weasyprint_with_this_fetcher_fetches_nothing_outside(
     static: Path,
     canary: Path,
-    counting_server: ThreadingHTTPServer,  # noqa: F811
+    counting_server: ThreadingHTTPServer,
 ) -> None:
     """Raw HTML that tries every trick (T5): no hit, no canary text, no attachment."""
     port = counting_server.server_port

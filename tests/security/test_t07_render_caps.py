@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.plan.builder import build_action_plan
 from readiness.core.scoring import Scorer
-from readiness.extensions import db
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
 from readiness.state import state_of
-
-from ..conftest import InternBrowser
+from tests.fixtures.interns import InternBrowser
 
 
 def sample(definition: AssessmentDefinition, answers: dict[str, Any]) -> ReportData:
@@ -51,9 +49,9 @@ def test_t7_a_render_over_its_time_limit_fails_and_the_next_one_works(
 
 
 def test_t7_the_intern_gets_a_clear_message_when_the_pdf_times_out(
-    app: Flask, full_answers: dict[str, Any], definition: AssessmentDefinition
+    make_app: Callable[..., Flask], full_answers: dict[str, Any], definition: AssessmentDefinition
 ) -> None:
-    slow = create_app({**app.config, "PDF_TIMEOUT": 0.001})
+    slow = make_app(PDF_TIMEOUT=0.001)
     try:
         intern = InternBrowser(slow.test_client(), definition)
         intern.sign_up("in-a-hurry")
@@ -67,6 +65,3 @@ def test_t7_the_intern_gets_a_clear_message_when_the_pdf_times_out(
         assert intern.client.get(f"/assessments/{assessment_id}/result").status_code == 200
     finally:
         state_of(slow).render_pool.close()
-        with slow.app_context():
-            db.session.remove()
-            db.engine.dispose()

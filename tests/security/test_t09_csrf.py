@@ -11,15 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..conftest import InternBrowser, csrf_token
-from ..web.test_coordinator import (  # noqa: F401
-    INTERN_PASSWORD,
-    make_user,
-    signed_in,
-    two_organisations,
-)
-from .test_t01_access_matrix import route_url
-from .test_t10_t12_t18_t19 import row_counts
+from tests.fixtures.accounts import INTERN_PASSWORD, MakeUser, SignedIn
+from tests.fixtures.database import row_counts
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
+from tests.fixtures.organisations import route_url
 
 #: Who would send each POST: the role the route is for (anonymous for signing in and up).
 SENDER = {
@@ -56,17 +52,19 @@ FIELDS = {
 def senders(
     app: Flask,
     definition: Any,
-    two_organisations: dict[str, Any],  # noqa: F811
+    two_organisations: dict[str, Any],
+    make_user: MakeUser,
+    signed_in: SignedIn,
 ) -> dict[str, Any]:
-    make_user(app, "admin-t9", "admin", None)
-    intern = InternBrowser(signed_in(app, "intern-a", INTERN_PASSWORD), definition)
+    make_user("admin-t9", "admin", None)
+    intern = InternBrowser(signed_in("intern-a", INTERN_PASSWORD), definition)
     user_id, submitted = two_organisations["A"]
     return {
         "clients": {
             "anonymous": app.test_client(),
             "intern": intern.client,
-            "coordinator": signed_in(app, "coord-a"),
-            "admin": signed_in(app, "admin-t9"),
+            "coordinator": signed_in("coord-a"),
+            "admin": signed_in("admin-t9"),
         },
         "values": {
             "user_id": user_id,

@@ -10,33 +10,17 @@ from typing import Any
 
 import pytest
 from flask import Flask, url_for
-from sqlalchemy import func, select
 
 from readiness import create_app
 from readiness.extensions import db
+from tests.fixtures.accounts import INTERN_PASSWORD, MakeUser, SignedIn
+from tests.fixtures.database import row_counts
+from tests.fixtures.interns import InternBrowser
 
-from ..conftest import InternBrowser
-from ..web.test_coordinator import (  # noqa: F401
-    INTERN_PASSWORD,
-    make_user,
-    signed_in,
-    two_organisations,
-)
 
 #: Filled in for the URL rules' arguments (ids of organisation A's intern and assessment).
 #: Written by GETs on purpose, and not state: a PDF download stores the rendered file (a
 #: cache), and a coordinator's look at a record is written to the access log (P2's audit).
-CACHE_TABLES = {"report_pdf", "access_log"}
-
-
-def row_counts() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
-        for table in db.metadata.sorted_tables
-        if table.name not in CACHE_TABLES
-    }
-
-
 def get_urls(app: Flask, ids: dict[str, Any]) -> list[str]:
     user_id, assessment_id = ids["A"]
     values = {
@@ -58,14 +42,16 @@ def get_urls(app: Flask, ids: dict[str, Any]) -> list[str]:
 
 def test_t10_no_get_request_changes_the_database(
     app: Flask,
-    two_organisations: dict[str, Any],  # noqa: F811 - the fixture imported above
+    two_organisations: dict[str, Any],
+    make_user: MakeUser,
+    signed_in: SignedIn,
 ) -> None:
-    make_user(app, "admin-t10", "admin", None)
+    make_user("admin-t10", "admin", None)
     visitors = {
         "anonymous": app.test_client(),
-        "intern": signed_in(app, "intern-a", INTERN_PASSWORD),
-        "coordinator": signed_in(app, "coord-a"),
-        "admin": signed_in(app, "admin-t10"),
+        "intern": signed_in("intern-a", INTERN_PASSWORD),
+        "coordinator": signed_in("coord-a"),
+        "admin": signed_in("admin-t10"),
     }
     with app.test_request_context():
         urls = get_urls(app, two_organisations)

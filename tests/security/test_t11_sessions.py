@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from readiness import create_app
-
-from ..conftest import InternBrowser, csrf_token
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
 PASSWORD = "correct horse"  # InternBrowser's default
 

@@ -18,9 +18,16 @@ from readiness.extensions import db
 from readiness.models import User
 from readiness.services import accounts
 from readiness.web import auth
-
-from ..conftest import authenticator_key, csrf_token, submit_sign_in, submit_sign_up
-from ..web.test_coordinator import PASSWORD, TOTP_SECRET, make_user, signed_in
+from tests.fixtures.accounts import (
+    PASSWORD,
+    TOTP_SECRET,
+    MakeUser,
+    SignedIn,
+    authenticator_key,
+    submit_sign_in,
+    submit_sign_up,
+)
+from tests.fixtures.html import csrf_token
 
 
 def password_step(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
@@ -43,9 +50,9 @@ def user(app: Flask, username: str) -> User:
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
 def test_t14_a_password_alone_does_not_sign_in_a_coordinator_or_admin(
-    app: Flask, role: str
+    app: Flask, role: str, make_user: MakeUser
 ) -> None:
-    make_user(app, f"{role}-2fa", role, "Org 2FA" if role == "coordinator" else None)
+    make_user(f"{role}-2fa", role, "Org 2FA" if role == "coordinator" else None)
     client = password_step(app, f"{role}-2fa")
     home = "/coordinator/" if role == "coordinator" else "/admin/"
     assert client.get(home).status_code == 302  # still signed out
@@ -55,14 +62,16 @@ def test_t14_a_password_alone_does_not_sign_in_a_coordinator_or_admin(
     assert client.get(home).status_code == 200
 
 
-def test_t14_interns_are_the_written_exception(app: Flask) -> None:
-    make_user(app, "intern-2fa", "intern", None)
+def test_t14_interns_are_the_written_exception(app: Flask, make_user: MakeUser) -> None:
+    make_user("intern-2fa", "intern", None)
     response = submit_sign_in(app.test_client(), "intern-2fa", PASSWORD)
     assert response.location.endswith("/me")
 
 
-def test_t14_the_first_sign_in_sets_the_app_up(app: Flask) -> None:
-    make_user(app, "new-coord", "coordinator", "Org 2FA", totp_secret=None)
+def test_t14_the_first_sign_in_sets_the_app_up(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("new-coord", "coordinator", "Org 2FA", totp_secret=None)
     client = password_step(app, "new-coord")
     page = client.get("/auth/code").text
     assert "<svg" in page  # the QR code, inline: nothing is fetched
@@ -74,11 +83,11 @@ def test_t14_the_first_sign_in_sets_the_app_up(app: Flask) -> None:
     assert user(app, "new-coord").totp_secret is None  # not kept before a right code
     assert send_code(client, pyotp.TOTP(secret).now()).status_code == 303
     assert user(app, "new-coord").totp_secret == secret
-    assert signed_in(app, "new-coord").get("/coordinator/").status_code == 200
+    assert signed_in("new-coord").get("/coordinator/").status_code == 200
 
 
-def test_t14_a_code_works_once(app: Flask) -> None:
-    make_user(app, "coord-once", "coordinator", "Org 2FA")
+def test_t14_a_code_works_once(app: Flask, make_user: MakeUser) -> None:
+    make_user("coord-once", "coordinator", "Org 2FA")
     code = pyotp.TOTP(TOTP_SECRET).now()
     assert send_code(password_step(app, "coord-once"), code).status_code == 303
     replayed = send_code(password_step(app, "coord-once"), code)
@@ -86,8 +95,8 @@ def test_t14_a_code_works_once(app: Flask) -> None:
     assert "was used already" in replayed.text
 
 
-def test_t14_wrong_codes_are_throttled_per_account(app: Flask) -> None:
-    make_user(app, "coord-guess", "coordinator", "Org 2FA")
+def test_t14_wrong_codes_are_throttled_per_account(app: Flask, make_user: MakeUser) -> None:
+    make_user("coord-guess", "coordinator", "Org 2FA")
     right = pyotp.TOTP(TOTP_SECRET).now()
     guesses = [f"{n:06d}" for n in range(20) if f"{n:06d}" != right][:6]
     statuses = []
@@ -97,9 +106,9 @@ def test_t14_wrong_codes_are_throttled_per_account(app: Flask) -> None:
 
 
 def test_t14_a_sign_in_waits_five_minutes_for_its_code(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, monkeypatch: pytest.MonkeyPatch, make_user: MakeUser
 ) -> None:
-    make_user(app, "coord-slow", "coordinator", "Org 2FA")
+    make_user("coord-slow", "coordinator", "Org 2FA")
     client = password_step(app, "coord-slow")
     monkeypatch.setattr(auth, "PENDING_SECONDS", -1)  # as if five minutes had passed
     response = client.get("/auth/code")
@@ -107,9 +116,11 @@ def test_t14_a_sign_in_waits_five_minutes_for_its_code(
     assert response.location.endswith("/auth/signin")
 
 
-def test_t14_reset_totp_makes_the_next_sign_in_set_the_app_up_again(app: Flask) -> None:
-    make_user(app, "coord-lost", "coordinator", "Org 2FA")
-    old_session = signed_in(app, "coord-lost")
+def test_t14_reset_totp_makes_the_next_sign_in_set_the_app_up_again(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-lost", "coordinator", "Org 2FA")
+    old_session = signed_in("coord-lost")
     result = app.test_cli_runner().invoke(args=["reset-totp", "coord-lost"])
     assert result.exit_code == 0, result.output
     assert user(app, "coord-lost").totp_secret is None
@@ -161,11 +172,13 @@ def test_t14_create_admin_refuses_a_common_password(app: Flask) -> None:
     assert "many people use this password" in result.output
 
 
-def test_t14_an_admin_resets_a_coordinators_authenticator(app: Flask) -> None:
-    make_user(app, "coord-phone", "coordinator", "Org 2FA")
-    make_user(app, "admin-reset", "admin", None)
-    coordinator = signed_in(app, "coord-phone")
-    admin = signed_in(app, "admin-reset")
+def test_t14_an_admin_resets_a_coordinators_authenticator(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-phone", "coordinator", "Org 2FA")
+    make_user("admin-reset", "admin", None)
+    coordinator = signed_in("coord-phone")
+    admin = signed_in("admin-reset")
     page = admin.get("/admin/").text
     assert "Reset (lost phone)" in page or "リセット" in page
     coordinator_id = user(app, "coord-phone").id

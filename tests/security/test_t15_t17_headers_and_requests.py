@@ -11,10 +11,10 @@ from typing import Any
 
 from flask import Flask
 
-from ..conftest import InternBrowser, csrf_token
-from ..web.test_coordinator import two_organisations  # noqa: F401
-from .test_t01_access_matrix import route_url, world  # noqa: F401
-from .test_t10_t12_t18_t19 import row_counts
+from tests.fixtures.database import row_counts
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
+from tests.fixtures.organisations import route_url
 
 PERSONAL_TYPES = ("text/html", "application/pdf", "text/csv", "application/json", "application/zip")
 #: Health checks for load balancers: JSON about the app, nothing personal to keep from caches.
@@ -23,7 +23,7 @@ HEALTH = ("/healthz", "/readyz")
 
 def test_t15_every_route_sends_the_security_headers_and_caches_nothing_personal(
     app: Flask,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
     with app.test_request_context():

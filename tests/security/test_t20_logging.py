@@ -14,8 +14,9 @@ from flask import Flask
 
 from readiness import create_app
 from readiness.extensions import db
-
-from ..conftest import EnglishBrowserClient, InternBrowser, csrf_token
+from tests.fixtures.database import EnglishBrowserClient
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
 FORGED_NAME = "bob\r\nINFO sign_in admin"
 CANARIES = ("Canary Province", "987654", "bob", "correct horse", "wrong-password-42")

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from readiness.extensions import db
 from readiness.models import User
 from readiness.services.accounts import set_password
-
-from ..conftest import InternBrowser, csrf_token
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
 
 def test_healthz_answers_200(client) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from readiness.extensions import db
 from readiness.models import Answer, Assessment
-
-from ..conftest import InternBrowser, csrf_token, hidden_value, is_checked
+from tests.fixtures.html import csrf_token, hidden_value, is_checked
+from tests.fixtures.interns import InternBrowser
 
 
 @pytest.fixture

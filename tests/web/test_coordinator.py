@@ -8,7 +8,6 @@ import io
 import re
 from typing import Any
 
-import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,128 +15,23 @@ from sqlalchemy import func, select
 
 from readiness.extensions import db
 from readiness.models import Invitation, Organisation, User, utcnow
-from readiness.services.accounts import set_password
 from readiness.services.cohort import (
     Cohort,
     DashboardQuery,
     dashboard_page,
     returning_soon,
 )
-from readiness.services.privacy import CONSENT_VERSION
 from readiness.services.roster import parse_roster
 from readiness.state import TimedCache
-
-from ..conftest import (
-    InternBrowser,
-    authenticator_key,
-    csrf_token,
-    give_consent,
-    submit_sign_in,
+from tests.fixtures.accounts import (
+    INTERN_PASSWORD,
+    PASSWORD,
+    Join,
+    MakeUser,
+    SignedIn,
+    invite,
 )
-
-PASSWORD = "coordinator-pass"
-#: The authenticator secret of every coordinator and admin that make_user creates.
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-INTERN_PASSWORD = "intern-password"  # what interns who join by invitation choose here
-
-
-def make_user(
-    app: Flask, username: str, role: str, organisation: str | None, **profile: Any
-) -> int:
-    with app.app_context():
-        org = None
-        if organisation:
-            org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
-            if org is None:
-                org = Organisation(name=organisation)
-                db.session.add(org)
-                db.session.flush()
-        profile.setdefault("locale", "en")  # these tests read English; test_i18n covers ja
-        if role == "intern":
-            profile.setdefault("consent_version", CONSENT_VERSION)  # agreed (P1 tests ask)
-        else:
-            profile.setdefault("totp_secret", TOTP_SECRET)  # enrolled (T11 tests enrolment)
-        user = User(
-            username=username, role=role, organisation_id=org.id if org else None, **profile
-        )
-        set_password(user, PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-        return user.id
-
-
-def signed_in(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
-    client = app.test_client()
-    response = submit_sign_in(client, username, password)
-    assert response.status_code == 303
-    if response.location.endswith("/auth/code"):
-        pass_second_factor(app, client, username)
-    return client
-
-
-def pass_second_factor(app: Flask, client: FlaskClient, username: str) -> None:
-    """Type the code the phone shows now (setting the app up first if need be)."""
-    page = client.get("/auth/code").text
-    code = pyotp.TOTP(authenticator_key(app, username, page)).now()
-    response = client.post("/auth/code", data={"csrf_token": csrf_token(page), "code": code})
-    assert response.status_code == 303, response.text[:1000]
-
-
-def invite(client: FlaskClient, **fields: str) -> str:
-    """Create an invitation as a coordinator; returns its join path."""
-    page = client.get("/coordinator/invitations").text
-    response = client.post(
-        "/coordinator/invitations", data={"csrf_token": csrf_token(page), **fields}
-    )
-    assert response.status_code == 303
-    listing = client.get(response.location).text
-    return re.search(r"(/auth/join/[A-Za-z0-9_-]+)", listing).group(1)
-
-
-def join(app: Flask, path: str, username: str) -> FlaskClient:
-    client = app.test_client()
-    page = client.get(path).text
-    response = client.post(
-        path,
-        data={
-            "csrf_token": csrf_token(page),
-            "username": username,
-            "password": INTERN_PASSWORD,
-            "confirm": INTERN_PASSWORD,
-        },
-    )
-    assert response.status_code == 303, response.text[:500]
-    give_consent(client)
-    return client
-
-
-@pytest.fixture
-def two_organisations(app: Flask, definition, full_answers: dict[str, Any]) -> dict[str, Any]:
-    """Coordinators A and B; one intern in each who joined by invitation and submitted."""
-    make_user(app, "coord-a", "coordinator", "Org A")
-    make_user(app, "coord-b", "coordinator", "Org B")
-    ids = {}
-    for org, coordinator, name in (
-        ("A", "coord-a", "Intern Alpha"),
-        ("B", "coord-b", "Intern Beta"),
-    ):
-        client = signed_in(app, coordinator)
-        path = invite(
-            client,
-            display_name=name,
-            home_country="vn",
-            field="construction",
-            programme="titp2",
-            planned_return="2027-06-30",
-        )
-        intern = InternBrowser(join(app, path, f"intern-{org.lower()}"), definition)
-        assessment_id = intern.start()
-        intern.answer_all(assessment_id, full_answers)
-        intern.submit(assessment_id)
-        with app.app_context():
-            user = db.session.scalar(select(User).where(User.username == f"intern-{org.lower()}"))
-            ids[org] = (user.id, assessment_id)
-    return ids
+from tests.fixtures.html import csrf_token
 
 
 def test_an_invited_intern_joins_the_organisation(
@@ -152,9 +46,9 @@ def test_an_invited_intern_joins_the_organisation(
 
 
 def test_a_coordinator_sees_only_their_own_interns(
-    app: Flask, two_organisations: dict[str, Any]
+    app: Flask, two_organisations: dict[str, Any], signed_in: SignedIn
 ) -> None:
-    dashboard = signed_in(app, "coord-a").get("/coordinator/").text
+    dashboard = signed_in("coord-a").get("/coordinator/").text
     assert "Intern Alpha" in dashboard
     assert "Intern Beta" not in dashboard
 
@@ -167,9 +61,9 @@ def test_a_coordinator_sees_only_their_own_interns(
     ],
 )
 def test_another_organisations_ids_are_404(
-    app: Flask, two_organisations: dict[str, Any], path: str
+    app: Flask, two_organisations: dict[str, Any], path: str, signed_in: SignedIn
 ) -> None:
-    client = signed_in(app, "coord-a")
+    client = signed_in("coord-a")
     own_user, own_assessment = two_organisations["A"]
     other_user, other_assessment = two_organisations["B"]
     assert client.get(path.format(user=own_user, assessment=own_assessment)).status_code == 200
@@ -182,10 +76,10 @@ def test_another_organisations_ids_are_404(
 
 
 def test_the_coordinator_downloads_an_interns_plan(
-    app: Flask, two_organisations: dict[str, Any]
+    app: Flask, two_organisations: dict[str, Any], signed_in: SignedIn
 ) -> None:
     user_id, assessment_id = two_organisations["A"]
-    client = signed_in(app, "coord-a")
+    client = signed_in("coord-a")
     result = client.get(f"/coordinator/interns/{user_id}").text
     assert result.count('class="chart"') == 1  # the intern's scores by dimension
     assert f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf" in result
@@ -196,29 +90,33 @@ def test_the_coordinator_downloads_an_interns_plan(
 
 
 def test_roles_are_checked_on_every_page(
-    app: Flask, two_organisations: dict[str, Any], definition
+    app: Flask, two_organisations: dict[str, Any], definition, signed_in: SignedIn
 ) -> None:
-    intern = signed_in(app, "intern-a", INTERN_PASSWORD)
+    intern = signed_in("intern-a", INTERN_PASSWORD)
     assert intern.get("/coordinator/").status_code == 403
     assert intern.get("/admin/").status_code == 403
-    coordinator = signed_in(app, "coord-a")
+    coordinator = signed_in("coord-a")
     assert coordinator.get("/me").status_code == 403
     assert coordinator.get("/admin/").status_code == 403
     assert app.test_client().get("/coordinator/").status_code == 302
 
 
-def test_an_invitation_works_once(app: Flask) -> None:
-    make_user(app, "coord-c", "coordinator", "Org C")
-    path = invite(signed_in(app, "coord-c"), display_name="Once")
-    join(app, path, "first-one")
+def test_an_invitation_works_once(
+    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-c", "coordinator", "Org C")
+    path = invite(signed_in("coord-c"), display_name="Once")
+    join(path, "first-one")
     again = app.test_client().get(path)
     assert again.status_code == 404
     assert "not valid" in again.text
 
 
-def test_an_expired_invitation_is_refused(app: Flask) -> None:
-    make_user(app, "coord-d", "coordinator", "Org D")
-    path = invite(signed_in(app, "coord-d"))
+def test_an_expired_invitation_is_refused(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-d", "coordinator", "Org D")
+    path = invite(signed_in("coord-d"))
     with app.app_context():
         invitation = db.session.scalar(select(Invitation))
         invitation.expires_at = utcnow() - dt.timedelta(seconds=1)
@@ -226,18 +124,17 @@ def test_an_expired_invitation_is_refused(app: Flask) -> None:
     assert app.test_client().get(path).status_code == 404
 
 
-def test_dashboard_filters_sorts_and_pages(app: Flask) -> None:
+def test_dashboard_filters_sorts_and_pages(app: Flask, make_user: MakeUser) -> None:
     today = dt.date(2026, 11, 24)
     for n, (country, months) in enumerate([("vn", 2), ("vn", 10), ("id", 3), ("ph", 20)]):
         make_user(
-            app,
             f"p{n}",
             "intern",
             "Org P",
             home_country=country,
             planned_return=dt.date(2026 + (11 + months) // 12, (10 + months) % 12 + 1, 1),
         )
-    make_user(app, "q0", "intern", "Org Q", home_country="vn")
+    make_user("q0", "intern", "Org Q", home_country="vn")
     with app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.name == "Org P"))
         everyone = dashboard_page(org.id, DashboardQuery(), today)
@@ -252,7 +149,9 @@ def test_dashboard_filters_sorts_and_pages(app: Flask) -> None:
         assert (paged.total, paged.pages, [u.username for u in paged.rows]) == (4, 2, ["p3"])
 
 
-def test_returning_soon_counts_interns_by_month_and_readiness(app: Flask) -> None:
+def test_returning_soon_counts_interns_by_month_and_readiness(
+    app: Flask, make_user: MakeUser
+) -> None:
     today = dt.date(2026, 11, 24)
     for name, planned, overall in (
         ("r-none", dt.date(2026, 11, 30), None),  # this month, no result
@@ -262,8 +161,8 @@ def test_returning_soon_counts_interns_by_month_and_readiness(app: Flask) -> Non
         ("r-gone", dt.date(2026, 11, 1), 10.0),  # already returned: not counted
         ("r-far", dt.date(2027, 5, 25), 10.0),  # beyond six months: not counted
     ):
-        make_user(app, name, "intern", "Org R", planned_return=planned, latest_overall=overall)
-    make_user(app, "other-org", "intern", "Org X", planned_return=dt.date(2026, 12, 5))
+        make_user(name, "intern", "Org R", planned_return=planned, latest_overall=overall)
+    make_user("other-org", "intern", "Org X", planned_return=dt.date(2026, 12, 5))
     with app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.name == "Org R"))
         months = returning_soon(org.id, today, not_ready_below=40)
@@ -292,9 +191,9 @@ def test_returning_soon_counts_interns_by_month_and_readiness(app: Flask) -> Non
 
 
 def test_the_dashboard_shows_the_cohort_charts(
-    app: Flask, two_organisations: dict[str, Any]
+    app: Flask, two_organisations: dict[str, Any], make_user: MakeUser, signed_in: SignedIn
 ) -> None:
-    client = signed_in(app, "coord-a")
+    client = signed_in("coord-a")
     page = client.get("/coordinator/").text
     bands = page.split('id="bands-title"', 1)[1].split("</section>", 1)[0]
     # One submitted intern: each dimension's bar is one segment that prints "1" and links
@@ -305,9 +204,9 @@ def test_the_dashboard_shows_the_cohort_charts(
     returning = page.split('id="returning-title"', 1)[1].split("</section>", 1)[0]
     assert "interns return in the next 6 months" in returning or "intern returns" in returning
     soon = dt.date.today() + dt.timedelta(days=20)
-    make_user(app, "no-result", "intern", "Org A", planned_return=soon, display_name="Nora")
-    make_user(app, "well-along", "intern", "Org A", planned_return=soon, latest_overall=95.0)
-    make_user(app, "struggling", "intern", "Org A", planned_return=soon, latest_overall=5.0)
+    make_user("no-result", "intern", "Org A", planned_return=soon, display_name="Nora")
+    make_user("well-along", "intern", "Org A", planned_return=soon, latest_overall=95.0)
+    make_user("struggling", "intern", "Org A", planned_return=soon, latest_overall=5.0)
     page = client.get("/coordinator/").text
     returning = page.split('id="returning-title"', 1)[1].split("</section>", 1)[0]
     assert "2 of them are not ready" in returning
@@ -343,9 +242,9 @@ def test_cohort_charts_are_reused_for_a_few_seconds(monkeypatch: pytest.MonkeyPa
 
 
 def test_dashboard_ignores_malformed_parameters(
-    app: Flask, two_organisations: dict[str, Any]
+    app: Flask, two_organisations: dict[str, Any], signed_in: SignedIn
 ) -> None:
-    client = signed_in(app, "coord-a")
+    client = signed_in("coord-a")
     response = client.get(
         "/coordinator/?sort=__class__&page=-1&returning_within=abc&dimension=<script>&band=x"
     )
@@ -353,9 +252,11 @@ def test_dashboard_ignores_malformed_parameters(
     assert "<script>" not in response.text.split("<main", 1)[1].split("</form>")[0]
 
 
-def test_an_admin_creates_organisations_and_coordinators(app: Flask) -> None:
-    make_user(app, "root-admin", "admin", None)
-    admin = signed_in(app, "root-admin")
+def test_an_admin_creates_organisations_and_coordinators(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("root-admin", "admin", None)
+    admin = signed_in("root-admin")
     page = admin.get("/admin/").text
     admin.post("/admin/organisations", data={"csrf_token": csrf_token(page), "name": "Org New"})
     page = admin.get("/admin/").text
@@ -370,22 +271,27 @@ def test_an_admin_creates_organisations_and_coordinators(app: Flask) -> None:
             "password": PASSWORD,
         },
     )
-    assert signed_in(app, "coord-new").get("/coordinator/").status_code == 200
+    assert signed_in("coord-new").get("/coordinator/").status_code == 200
 
 
-def test_create_admin_command(app: Flask) -> None:
+def test_create_admin_command(app: Flask, signed_in: SignedIn) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-admin", "chief", "--password", "a-long-password"])
     assert result.exit_code == 0, result.output
-    assert signed_in(app, "chief", "a-long-password").get("/admin/").status_code == 200
+    assert signed_in("chief", "a-long-password").get("/admin/").status_code == 200
     short = runner.invoke(args=["create-admin", "chief2", "--password", "short"])
     assert short.exit_code != 0
 
 
-def test_csv_export_of_the_filtered_table(app: Flask, two_organisations: dict[str, Any]) -> None:
-    client = signed_in(app, "coord-a")
+def test_csv_export_of_the_filtered_table(
+    app: Flask,
+    two_organisations: dict[str, Any],
+    join: Join,
+    signed_in: SignedIn,
+) -> None:
+    client = signed_in("coord-a")
     path = invite(client, display_name='=HYPERLINK("http://127.0.0.1:9/","x")')
-    join(app, path, "formula-person")
+    join(path, "formula-person")
     response = client.get("/coordinator/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -419,9 +325,11 @@ def upload(client: FlaskClient, content: bytes) -> Any:
     )
 
 
-def test_a_bad_roster_lists_every_problem_and_imports_nothing(app: Flask) -> None:
-    make_user(app, "coord-e", "coordinator", "Org E")
-    client = signed_in(app, "coord-e")
+def test_a_bad_roster_lists_every_problem_and_imports_nothing(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-e", "coordinator", "Org E")
+    client = signed_in("coord-e")
     bad = ROSTER + ",xx,construction,titp9,30/12/2027\n"
     response = upload(client, bad.encode())
     assert response.status_code == 400
@@ -436,15 +344,17 @@ def test_a_bad_roster_lists_every_problem_and_imports_nothing(app: Flask) -> Non
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_a_good_roster_creates_one_link_per_intern(app: Flask) -> None:
-    make_user(app, "coord-f", "coordinator", "Org F")
-    client = signed_in(app, "coord-f")
+def test_a_good_roster_creates_one_link_per_intern(
+    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-f", "coordinator", "Org F")
+    client = signed_in("coord-f")
     good = ROSTER.replace("食品製造 is wrong", "飲食料品製造業")
     response = upload(client, good.encode())
     assert response.status_code == 200
     links = re.findall(r"(/auth/join/[A-Za-z0-9_-]+)", response.text)
     assert len(links) == 2
-    join(app, links[1], "dewi")
+    join(links[1], "dewi")
     with app.app_context():
         dewi = db.session.scalar(select(User).where(User.username == "dewi"))
         assert (dewi.display_name, dewi.home_country, dewi.field, dewi.programme) == (
@@ -456,13 +366,15 @@ def test_a_good_roster_creates_one_link_per_intern(app: Flask) -> None:
         assert dewi.planned_return == dt.date(2027, 9, 30)
 
 
-def test_a_shift_jis_roster_from_excel_is_read(app: Flask) -> None:
-    make_user(app, "coord-g", "coordinator", "Org G")
+def test_a_shift_jis_roster_from_excel_is_read(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-g", "coordinator", "Org G")
     roster = (
         "name,home_country,field,programme,planned_return\n"
         "山田 花子,ベトナム,建設,技能実習2号,2027-01-31\n"
     )
-    response = upload(signed_in(app, "coord-g"), roster.encode("cp932"))
+    response = upload(signed_in("coord-g"), roster.encode("cp932"))
     assert response.status_code == 200
     assert "山田 花子" in response.text
 
@@ -474,9 +386,11 @@ def test_a_shift_jis_roster_from_excel_is_read(app: Flask) -> None:
         (b"name\x00,\x81\x00\xff\xfe", "not UTF-8 or Shift_JIS"),
     ],
 )
-def test_unreadable_rosters_say_why(app: Flask, content: bytes, message: str) -> None:
-    make_user(app, "coord-h", "coordinator", "Org H")
-    response = upload(signed_in(app, "coord-h"), content)
+def test_unreadable_rosters_say_why(
+    app: Flask, content: bytes, message: str, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-h", "coordinator", "Org H")
+    response = upload(signed_in("coord-h"), content)
     assert response.status_code == 400
     assert message in response.text
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from readiness import create_app
+from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import Assessment
 from readiness.services.assessments import reproduce_scorecard
 from readiness.state import state_of
-
-from ..conftest import QUESTIONNAIRES, InternBrowser, stored_answers
+from tests.fixtures import QUESTIONNAIRES
+from tests.fixtures.interns import InternBrowser, stored_answers
 
 
 def test_complete_assessment_shows_explained_scores(
@@ -181,11 +183,18 @@ def test_an_answer_hidden_by_the_same_page_is_kept_but_not_scored(
 
 
 def test_a_result_is_reproduced_after_the_yaml_changes(
-    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any], tmp_path: Path
+    make_app: Callable[..., Flask],
+    definition: AssessmentDefinition,
+    full_answers: dict[str, Any],
+    tmp_path: Path,
 ) -> None:
     """The files a result was scored with are stored; scoring again with them gives the same card,
     even when the app now runs on changed rules."""
-    assessment_id = answered
+    app = make_app()  # committed: the app with the changed rules reads the result
+    intern = InternBrowser(app.test_client(), definition)
+    intern.sign_up()
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
     intern.submit(assessment_id)
     changed = tmp_path / "changed"
     shutil.copytree(QUESTIONNAIRES, changed)
@@ -213,4 +222,5 @@ def test_a_result_is_reproduced_after_the_yaml_changes(
     assert "identical to the stored result: yes" in result.output
     with new_app.app_context():
         db.session.remove()
+        db.engine.dispose()
         db.engine.dispose()  # a second app on the same database: close its connections too

@@ -13,9 +13,9 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from readiness.core.locales import COMPLETE_LOCALES, TRANSLATIONS
-
-from ..conftest import PROJECT_ROOT, csrf_token
-from .test_coordinator import make_user, signed_in
+from tests.fixtures import PROJECT_ROOT
+from tests.fixtures.accounts import MakeUser, SignedIn
+from tests.fixtures.html import csrf_token
 
 #: Locales whose UI catalogue must be complete (English is the source language).
 COMPLETE = [code for code in COMPLETE_LOCALES if code != "en"]
@@ -96,9 +96,11 @@ def plain(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(value)
 
 
-def test_a_coordinator_sees_japanese_whatever_the_browser_says(app: Flask) -> None:
-    make_user(app, "coord-ja", "coordinator", "Org J", locale=None)
-    client = signed_in(app, "coord-ja")  # the test browser sends Accept-Language: en
+def test_a_coordinator_sees_japanese_whatever_the_browser_says(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-ja", "coordinator", "Org J", locale=None)
+    client = signed_in("coord-ja")  # the test browser sends Accept-Language: en
     page = client.get("/coordinator/").text
     assert '<html lang="ja">' in page
     assert "Org J：実習生一覧" in page
@@ -111,9 +113,11 @@ def test_a_coordinator_sees_japanese_whatever_the_browser_says(app: Flask) -> No
     assert "帰国予定日" in invitations
 
 
-def test_a_coordinator_can_switch_to_english_and_back(app: Flask) -> None:
-    make_user(app, "coord-sw", "coordinator", "Org S", locale=None)
-    client = signed_in(app, "coord-sw")
+def test_a_coordinator_can_switch_to_english_and_back(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-sw", "coordinator", "Org S", locale=None)
+    client = signed_in("coord-sw")
     page = client.get("/coordinator/").text
     response = client.post(
         "/language",

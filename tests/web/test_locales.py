@@ -28,18 +28,11 @@ from readiness.reports.formatting import (
     ruby_inline,
     ruby_markup,
 )
-
-from ..conftest import (
-    EnglishBrowserClient,
-    InternBrowser,
-    csrf_token,
-    give_consent,
-    hidden_value,
-    stored_answers,
-    submit_sign_up,
-)
-from ..reports.conftest import pdf_text, uncovered_characters
-from .test_coordinator import invite, join, make_user, signed_in
+from tests.fixtures.accounts import Join, MakeUser, SignedIn, give_consent, invite, submit_sign_up
+from tests.fixtures.database import EnglishBrowserClient
+from tests.fixtures.html import csrf_token, hidden_value
+from tests.fixtures.interns import InternBrowser, stored_answers
+from tests.fixtures.pdf import pdf_text, uncovered_characters
 
 
 def signed_up(client: FlaskClient, definition, locale: str) -> InternBrowser:
@@ -62,6 +55,7 @@ def first_page(client: FlaskClient, definition, locale: str) -> tuple[InternBrow
     return intern, assessment_id, client.get(url).text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", COMPLETE_LOCALES)
 def test_an_intern_does_everything_in_their_language(
     client: FlaskClient, definition, full_answers: dict[str, Any], app: Flask, locale: str
@@ -155,11 +149,16 @@ def test_dates_and_money_follow_the_locale() -> None:
 
 
 def test_the_coordinator_reads_a_vietnamese_intern_in_japanese(
-    app: Flask, definition, full_answers: dict[str, Any]
+    app: Flask,
+    definition,
+    full_answers: dict[str, Any],
+    join: Join,
+    make_user: MakeUser,
+    signed_in: SignedIn,
 ) -> None:
-    make_user(app, "coord-vn", "coordinator", "Org V", locale=None)
-    coordinator = signed_in(app, "coord-vn")
-    client = join(app, invite(coordinator, display_name="Trần Thị Hoa"), "hoa")
+    make_user("coord-vn", "coordinator", "Org V", locale=None)
+    coordinator = signed_in("coord-vn")
+    client = join(invite(coordinator, display_name="Trần Thị Hoa"), "hoa")
     page = client.get("/me").text
     client.post("/language", data={"csrf_token": csrf_token(page), "locale": "vi"})
     intern = InternBrowser(client, definition)

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import pytest
 from flask import Flask
 
 from readiness import create_app
+from tests.fixtures.servers import free_port, redis_listens, wait_for_json
 
 
 def app_with(tmp_path: Path, **config: Any) -> Flask:
@@ -28,12 +26,6 @@ def app_with(tmp_path: Path, **config: Any) -> Flask:
             **config,
         }
     )
-
-
-def redis_listens() -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", 6379)) == 0
 
 
 def test_healthz_and_readyz_when_all_is_well(client) -> None:
@@ -101,6 +93,7 @@ def test_logs_are_json_lines_with_the_request_id(
     assert "secret" not in json.dumps(lines)  # query strings (and answers) are not logged
 
 
+@pytest.mark.servers
 def test_make_serve_runs_gunicorn_with_the_production_settings(tmp_path: Path) -> None:
     """The production server starts with its settings and answers /readyz with JSON logs."""
     port = free_port()
@@ -133,24 +126,6 @@ def test_make_serve_runs_gunicorn_with_the_production_settings(tmp_path: Path) -
     access = [json.loads(line) for line in output.splitlines() if line.startswith('{"time"')]
     assert any(entry["path"] == "/readyz" and entry["status"] == 200 for entry in access)
     assert all(re.fullmatch(r"[0-9a-f]{32}", entry["request_id"]) for entry in access)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_json(url: str, seconds: float) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                return dict(json.loads(response.read()))
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_sign_in_is_rate_limited_per_address_and_user_name(client) -> None:

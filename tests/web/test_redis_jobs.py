@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,13 @@ from rq import Queue
 from rq.worker import SimpleWorker
 from sqlalchemy import select
 
-from readiness import create_app
 from readiness.extensions import db
 from readiness.models import ReportJob, User
 from readiness.queue import RedisQueue
 from readiness.state import state_of
-
-from ..conftest import InternBrowser, csrf_token
-from .test_coordinator import invite, join, make_user, signed_in
+from tests.fixtures.accounts import Join, MakeUser, SignedIn, invite
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -36,27 +36,35 @@ def redis_or_skip() -> Redis:
     return connection
 
 
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """This module's app sends jobs to Redis, on a database other processes can read."""
+    redis_or_skip()
+    return make_app(REDIS_URL=REDIS_URL, JOB_QUEUE=f"readiness-test-{uuid.uuid4().hex[:8]}")
+
+
 def test_a_job_waits_in_redis_until_a_worker_runs_it(
     app: Flask,
     definition,
     full_answers: dict[str, Any],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    make_user: MakeUser,
+    signed_in: SignedIn,
+    join: Join,
 ) -> None:
     connection = redis_or_skip()
-    queue_name = f"readiness-test-{uuid.uuid4().hex[:8]}"
-    config = {**app.config, "REDIS_URL": REDIS_URL, "JOB_QUEUE": queue_name}
-    redis_app = create_app(config)
-    assert isinstance(state_of(redis_app).queue, RedisQueue)
+    queue_name = app.config["JOB_QUEUE"]
+    assert isinstance(state_of(app).queue, RedisQueue)
     # The worker builds its own app from the environment, as `make worker` does.
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("READINESS_SECRET_KEY", app.config["SECRET_KEY"])
     monkeypatch.setenv("READINESS_JOBS_DIR", str(tmp_path / "jobs"))
     try:
-        make_user(redis_app, "coord-r", "coordinator", "Org R")
-        coordinator = signed_in(redis_app, "coord-r")
+        make_user("coord-r", "coordinator", "Org R")
+        coordinator = signed_in("coord-r")
         intern = InternBrowser(
-            join(redis_app, invite(coordinator, display_name="Red Is"), "redis"), definition
+            join(invite(coordinator, display_name="Red Is"), "redis"), definition
         )
         assessment_id = intern.start()
         intern.answer_all(assessment_id, full_answers)
@@ -66,17 +74,14 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it(
         job_id = int(response.location.rstrip("/").split("/")[-1])
         queue = Queue(queue_name, connection=connection)
         assert queue.count == 1
-        with redis_app.app_context():
+        with app.app_context():
             assert db.session.get(ReportJob, job_id).status == "queued"
         assert "Waiting to start" in coordinator.get(f"/coordinator/reports/{job_id}").text
         SimpleWorker([queue], connection=connection).work(burst=True)
-        with redis_app.app_context():
+        with app.app_context():
             job = db.session.get(ReportJob, job_id)
             assert (job.status, job.done_count, job.errors) == ("done", 1, [])
             assert zipfile.ZipFile(job.zip_path).namelist() == ["Red-Is-redis.pdf"]
             assert db.session.scalar(select(User.id).where(User.username == "redis"))
     finally:
         Queue(queue_name, connection=connection).delete(delete_jobs=True)
-        with redis_app.app_context():
-            db.session.remove()
-            db.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,9 +19,15 @@ from readiness.extensions import db
 from readiness.models import ReportJob, User
 from readiness.services import bulk_reports
 from readiness.services.bulk_reports import pdf_name, zip_entry_name
+from tests.fixtures.accounts import Join, MakeUser, SignedIn, invite
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser
 
-from ..conftest import InternBrowser, csrf_token
-from .test_coordinator import invite, join, make_user, signed_in
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """This module's app commits for real: jobs run on a background thread of their own."""
+    return make_app()
 
 
 def wait_for(app: Flask, job_id: int, seconds: float = 120) -> ReportJob:
@@ -35,20 +42,25 @@ def wait_for(app: Flask, job_id: int, seconds: float = 120) -> ReportJob:
 
 
 @pytest.fixture
-def cohort(app: Flask, definition, full_answers: dict[str, Any]) -> dict[str, Any]:
+def cohort(
+    app: Flask,
+    definition,
+    full_answers: dict[str, Any],
+    join: Join,
+    make_user: MakeUser,
+    signed_in: SignedIn,
+) -> dict[str, Any]:
     """Org A: two interns who submitted (one with a Vietnamese name) and one who did not."""
-    make_user(app, "coord-a", "coordinator", "Org A")
-    make_user(app, "coord-b", "coordinator", "Org B")
-    coordinator = signed_in(app, "coord-a")
+    make_user("coord-a", "coordinator", "Org A")
+    make_user("coord-b", "coordinator", "Org B")
+    coordinator = signed_in("coord-a")
     ids = {}
     for username, name, submit in (
         ("hoa", "Trần Thị Hoa", True),
         ("budi", "Budi", True),
         ("late", "Late Starter", False),
     ):
-        intern = InternBrowser(
-            join(app, invite(coordinator, display_name=name), username), definition
-        )
+        intern = InternBrowser(join(invite(coordinator, display_name=name), username), definition)
         if submit:
             assessment_id = intern.start()
             intern.answer_all(assessment_id, full_answers)
@@ -85,15 +97,15 @@ def test_a_zip_of_the_filtered_interns(app: Flask, cohort: dict[str, Any]) -> No
 
 
 def test_ticked_interns_only_and_never_another_organisations(
-    app: Flask, cohort: dict[str, Any]
+    app: Flask, cohort: dict[str, Any], make_user: MakeUser, signed_in: SignedIn
 ) -> None:
-    make_user(app, "stranger", "intern", "Org B")
+    make_user("stranger", "intern", "Org B")
     with app.app_context():
         stranger = db.session.scalar(select(User.id).where(User.username == "stranger"))
     job_id = start(cohort["coordinator"], user_id=[cohort["ids"]["hoa"], stranger])
     job = wait_for(app, job_id)
     assert (job.total, job.errors) == (1, [])
-    other = signed_in(app, "coord-b")
+    other = signed_in("coord-b")
     assert other.get(f"/coordinator/reports/{job_id}").status_code == 404
     assert other.get(f"/coordinator/reports/{job_id}/download").status_code == 404
 
