@@ -5,9 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+#: Every package's version, as CI last passed with it (make lock refreshes it).
+LOCK   := requirements.lock
 FLASK  := $(BIN)/flask --app readiness
 
-.PHONY: run test setup system lint bench check schema clean worker translations serve load audit
+.PHONY: run test setup system lint bench check schema clean worker translations serve load audit lock
 
 run: setup
 	$(FLASK) check
@@ -29,12 +31,12 @@ system:
 		{ echo "readiness needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
 	@scripts/check-system.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || \
 		{ echo "Python's venv module is missing (Debian: apt-get install python3-venv)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --upgrade -c $(LOCK) pip
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[dev]"
 	$(BIN)/python scripts/check_weasyprint.py
 	@touch $(STAMP)
 
@@ -70,7 +72,7 @@ translations: setup
 # The load test against gunicorn + PostgreSQL + Redis on this machine (docs/benchmarks.md).
 # LOAD_ARGS passes options, e.g. LOAD_ARGS="--kill-worker-at 20" or "--restart-postgres-at 20".
 load: setup
-	$(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[load]"
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # Known vulnerabilities in the installed packages (pip-audit); says so when it cannot check.
@@ -88,6 +90,13 @@ bench: setup
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/bulk.py
+
+# Resolve every dependency in pyproject.toml again, to the newest versions it allows, into
+# requirements.lock (uv, for every platform). Run the tests, then commit the lock.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra load --universal \
+		--python-version 3.11 --upgrade --quiet -o $(LOCK)
+	@echo "$(LOCK) refreshed: make test, then commit it"
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
