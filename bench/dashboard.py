@@ -17,7 +17,7 @@ from run import against_hello_world
 from readiness import create_app
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, Organisation, User
-from readiness.services.accounts import set_password
+from readiness.services.accounts import create_user
 
 INTERNS = 5000
 COUNTRIES = ["vn", "id", "ph", "np", "mm", "kh"]
@@ -67,6 +67,18 @@ def populate(organisation_id: int) -> None:
     db.session.commit()
 
 
+def _organisation_with_coordinator() -> int:
+    """The bench organisation and its coordinator (bench-coordinator / bench-password)."""
+    organisation = Organisation(name="Bench")
+    db.session.add(organisation)
+    db.session.flush()
+    create_user(
+        "bench-coordinator", "bench-password", role="coordinator", organisation_id=organisation.id
+    )
+    db.session.commit()
+    return organisation.id
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -83,16 +95,7 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
-            organisation = Organisation(name="Bench")
-            db.session.add(organisation)
-            db.session.commit()
-            coordinator = User(
-                username="bench-coordinator", role="coordinator", organisation_id=organisation.id
-            )
-            set_password(coordinator, "bench-password")
-            db.session.add(coordinator)
-            db.session.commit()
-            populate(organisation.id)
+            populate(_organisation_with_coordinator())
         client = app.test_client()
         client.post(
             "/auth/signin", data={"username": "bench-coordinator", "password": "bench-password"}

@@ -64,8 +64,10 @@ def seed(database: str, interns: int, with_results: int, coordinators: int) -> N
         organisation = Organisation(name="Load test cooperative")
         db.session.add(organisation)
         db.session.flush()
+        # Not create_user per account: one scrypt hash, shared, keeps seeding thousands fast
+        # while sign-ins still verify a hash of production cost.
         template = User(username="template", role=INTERN)
-        set_password(template, PASSWORD)  # one scrypt hash, shared: seeding stays fast
+        set_password(template, PASSWORD)
         users = [
             User(
                 username=f"{PREFIX}{number}",
@@ -90,15 +92,20 @@ def seed(database: str, interns: int, with_results: int, coordinators: int) -> N
         ]
         db.session.add_all([*users, *coordinators])
         db.session.commit()
-        state = state_of(app)
-        definition = state.definitions.default
-        answers = demo_answer_sets()["base"]
-        for user in users[:with_results]:
-            assessment = start_assessment(user, definition)
-            answer_pages(assessment, definition, answers)
-            submit_assessment(assessment, state.scorers[definition.id], dt.date.today())
-            refresh_intern_summary(user)
+        _submit_results(app, users[:with_results])
         db.engine.dispose()
+
+
+def _submit_results(app: Any, users: list[User]) -> None:
+    """Each of these interns answers every page and submits, as the demo intern did."""
+    state = state_of(app)
+    definition = state.definitions.default
+    answers = demo_answer_sets()["base"]
+    for user in users:
+        assessment = start_assessment(user, definition)
+        answer_pages(assessment, definition, answers)
+        submit_assessment(assessment, state.scorers[definition.id], dt.date.today())
+        refresh_intern_summary(user)
 
 
 def gunicorn_workers(master: int) -> list[int]:
@@ -213,7 +220,7 @@ def _half_written(assessments: dict[int, Assessment]) -> list[str]:
     return problems
 
 
-def main() -> int:
+def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200, help="simulated interns")
     parser.add_argument("--coordinators", type=int, default=4)
@@ -228,10 +235,13 @@ def main() -> int:
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/readiness_load")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--out", type=Path, help="folder for locust's CSV files and the log")
-    options = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    options = _options()
     out = options.out or Path(tempfile.mkdtemp(prefix="readiness-load-"))
     out.mkdir(parents=True, exist_ok=True)
-
     database = fresh_database(options.database)
     seed(database, options.users, with_results=20, coordinators=options.coordinators)
     env = {
@@ -244,47 +254,13 @@ def main() -> int:
     server = start_gunicorn(
         "readiness.wsgi:app", options.port, env, PROJECT_ROOT, out / "gunicorn.log"
     )
-    total = options.users + options.coordinators
-    ramp = total / options.spawn_rate
+    ramp = (options.users + options.coordinators) / options.spawn_rate
     record = out / "record.json"
     events: list[str] = []
     try:
         wait_until_up(options.port, "/healthz")
         print(f"gunicorn: {len(gunicorn_workers(server.pid))} workers; log in {out}")
-        locust = subprocess.Popen(  # noqa: S603 - our own locust, fixed arguments
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(PROJECT_ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--only-summary",
-                "--reset-stats",
-                "--users",
-                str(total),
-                "--spawn-rate",
-                str(options.spawn_rate),
-                "--run-time",
-                f"{int(ramp + options.seconds)}s",
-                "--host",
-                f"http://127.0.0.1:{options.port}",
-                "--csv",
-                str(out / "locust"),
-                "--loglevel",
-                "WARNING",
-            ],
-            env={
-                **os.environ,
-                "LOAD_RECORD": str(record),
-                "LOAD_PASSWORD": PASSWORD,
-                "LOAD_INTERN_PREFIX": PREFIX,
-                "LOAD_COORDINATOR_PREFIX": COORDINATOR_PREFIX,
-                "LOAD_TOTP_SECRET": TOTP_SECRET,
-                "LOAD_COORDINATORS": str(options.coordinators),
-                "LOAD_THINK": options.think,
-            },
-            stdout=(out / "locust.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
+        locust = _start_locust(options, ramp, out, record)
         for at in options.kill_worker_at:
             schedule(events, ramp + at, lambda: _kill_worker(server.pid))
         for at in options.restart_postgres_at:
@@ -292,7 +268,48 @@ def main() -> int:
         locust.wait(timeout=ramp + options.seconds + 120)
     finally:
         stop(server)
-    stats = read_stats(out / "locust")
+    return _report(options, ramp, read_stats(out / "locust"), events, database, record)
+
+
+def _start_locust(
+    options: argparse.Namespace, ramp: float, out: Path, record: Path
+) -> subprocess.Popen[bytes]:
+    """locust, headless, for the ramp and the measured window; its CSVs and log go to ``out``."""
+    command = [
+        str(BIN / "locust"),
+        *("-f", str(PROJECT_ROOT / "bench" / "locustfile.py")),
+        *("--headless", "--only-summary", "--reset-stats"),
+        *("--users", str(options.users + options.coordinators)),
+        *("--spawn-rate", str(options.spawn_rate)),
+        *("--run-time", f"{int(ramp + options.seconds)}s"),
+        *("--host", f"http://127.0.0.1:{options.port}"),
+        *("--csv", str(out / "locust")),
+        *("--loglevel", "WARNING"),
+    ]
+    env = {
+        **os.environ,
+        "LOAD_RECORD": str(record),
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_INTERN_PREFIX": PREFIX,
+        "LOAD_COORDINATOR_PREFIX": COORDINATOR_PREFIX,
+        "LOAD_TOTP_SECRET": TOTP_SECRET,
+        "LOAD_COORDINATORS": str(options.coordinators),
+        "LOAD_THINK": options.think,
+    }
+    return subprocess.Popen(  # noqa: S603 - our own locust, fixed arguments
+        command, env=env, stdout=(out / "locust.log").open("wb"), stderr=subprocess.STDOUT
+    )
+
+
+def _report(
+    options: argparse.Namespace,
+    ramp: float,
+    stats: list[dict[str, str]],
+    events: list[str],
+    database: str,
+    record: Path,
+) -> int:
+    """Print the figures and the database check; 1 when a save was lost or an aim missed."""
     print(
         f"{options.users} interns and {options.coordinators} coordinators, "
         f"{options.seconds:g} s measured after a {ramp:.0f} s ramp (sign-ins), "
@@ -301,16 +318,17 @@ def main() -> int:
     print_stats(stats, options.seconds)
     for event in events:
         print("fault:", event)
-    problems = check_database(database, json.loads(record.read_text()))
-    saves = next(r for r in stats if r["Name"] == "page save")
-    everything = next(r for r in stats if r["Name"] == "Aggregated")
-    attempts = json.loads(record.read_text())["attempts"]
+    recorded = json.loads(record.read_text())
+    problems = check_database(database, recorded)
+    attempts = recorded["attempts"]
     print(
         f"database check: {sum(a['ok'] for a in attempts)} acknowledged page saves "
         f"of {len(attempts)} attempts checked; {len(problems)} problems"
     )
     for problem in problems[:20]:
         print("  LOST OR HALF-WRITTEN:", problem)
+    saves = next(r for r in stats if r["Name"] == "page save")
+    everything = next(r for r in stats if r["Name"] == "Aggregated")
     p95, errors = float(saves["95%"]), int(everything["Failure Count"])
     print(
         f"page-save p95 {p95:.0f} ms (aim < {PAGE_SAVE_P95_AIM_MS}), "

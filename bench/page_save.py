@@ -103,6 +103,13 @@ def run(
     return len(times) / seconds, p95, sum(e for _, e in results)
 
 
+def _page_save(port: int, number: int) -> tuple[str, str, bytes, dict[str, str]]:
+    """The request that saves one signed-in intern's page: method, path, body, headers."""
+    cookie, path, body = intern_session(port, number)
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    return "POST", path, body, headers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -124,11 +131,7 @@ def main() -> None:
     try:
         wait_until_up(app_port)
         wait_until_up(hello_port)
-        saves = []
-        for number in range(options.threads):
-            cookie, path, body = intern_session(app_port, number)
-            headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
-            saves.append(("POST", path, body, headers))
+        saves = [_page_save(app_port, number) for number in range(options.threads)]
         hellos = [("GET", "/", b"", {})] * options.threads
         run(hello_port, hellos, 2)  # warm up both
         run(app_port, saves, 2)

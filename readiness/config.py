@@ -7,6 +7,7 @@ names the variable.
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from collections.abc import Callable
@@ -26,67 +27,74 @@ class ConfigError(RuntimeError):
     """A configuration value is missing or wrong; the message says which and how to fix it."""
 
 
+#: Defaults that are safe for a single machine with SQLite (paths in the instance folder are
+#: added by :func:`default_config`).
+DEFAULTS: dict[str, Any] = {
+    "READINESS_ENV": "development",
+    "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_PARTS": 500,
+    # CSRF tokens live as long as the session, so a long break never discards a page.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # WTForms' messages are translated by web.forms.Form, from a cache (not per request).
+    "WTF_I18N_ENABLED": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A plan PDF is rendered in a worker process within these limits (security.md T7).
+    "PDF_TIMEOUT": 30.0,
+    "PDF_MEMORY_MB": 1024,
+    #: Redis for background jobs (unset: jobs run in the web process).
+    "REDIS_URL": None,
+    "JOB_QUEUE": "readiness",
+    #: How long the dashboard's cohort charts are reused per organisation (0: never).
+    "COHORT_CACHE_SECONDS": 30.0,
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "PROXY_HOPS": 0,
+    #: "json" or "text" (unset: json in production); one line per request when on.
+    "LOG_FORMAT": None,
+    "LOG_LEVEL": "INFO",
+    "LOG_REQUESTS": False,
+    #: Rate limits (Flask-Limiter syntax). Sign-in counts per address and user name.
+    "SIGNIN_LIMIT": "10 per minute",
+    "SIGNUP_LIMIT": "30 per hour",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    #: Keep signing people in from memory if Redis stops answering.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
+    #: instance folder's currency-rates.yaml when there is one, else yen only.
+    "CURRENCY_RATES_FILE": None,
+    #: Personal data (docs/privacy.md): an intern's data is deleted this many months after
+    #: their planned return or last activity, whichever is later (``flask purge``).
+    "RETENTION_MONTHS": 12,
+    #: Bulk ZIPs of plan PDFs are deleted this many days after they were made.
+    "REPORT_ZIP_DAYS": 7,
+    #: werkzeug's password hash (readiness.services.accounts). The tests lower its cost;
+    #: production refuses anything but this default.
+    "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH,
+    #: Coordinators and admins sign in with a password and a TOTP code (ASVS 6.3.3).
+    "TOTP_REQUIRED": True,
+    #: The issuer shown in authenticator apps next to the user name.
+    "TOTP_ISSUER": "readiness",
+    #: Wrong second-factor codes allowed per account (then 429 until the window passes).
+    "TOTP_LIMIT": "5 per 5 minutes",
+}
+
+
 def default_config(instance_path: Path) -> dict[str, Any]:
-    """Defaults that are safe for a single machine with SQLite."""
+    """The defaults, with the database and bulk-report ZIPs in the instance folder."""
     return {
-        "READINESS_ENV": "development",
+        **copy.deepcopy(DEFAULTS),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'readiness.db'}",
-        "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "MAX_FORM_PARTS": 500,
-        # CSRF tokens live as long as the session, so a long break never discards a page.
-        "WTF_CSRF_TIME_LIMIT": None,
-        # WTForms' messages are translated by forms.Form, from a cache (not per request).
-        "WTF_I18N_ENABLED": False,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
-        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # A plan PDF is rendered in a worker process within these limits (security.md T7).
-        "PDF_TIMEOUT": 30.0,
-        "PDF_MEMORY_MB": 1024,
         #: Where bulk-report ZIPs are written (shared storage when several servers run jobs).
         "JOBS_DIR": str(instance_path / "jobs"),
-        #: Redis for background jobs (unset: jobs run in the web process).
-        "REDIS_URL": None,
-        "JOB_QUEUE": "readiness",
-        #: How long the dashboard's cohort charts are reused per organisation (0: never).
-        "COHORT_CACHE_SECONDS": 30.0,
-        #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
-        "PROXY_HOPS": 0,
-        #: "json" or "text" (unset: json in production); one line per request when on.
-        "LOG_FORMAT": None,
-        "LOG_LEVEL": "INFO",
-        "LOG_REQUESTS": False,
-        #: Rate limits (Flask-Limiter syntax). Sign-in counts per address and user name.
-        "SIGNIN_LIMIT": "10 per minute",
-        "SIGNUP_LIMIT": "30 per hour",
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_HEADERS_ENABLED": True,
-        #: Keep signing people in from memory if Redis stops answering.
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
-        #: Exchange rates for home-currency amounts (readiness/core/money.py); unset: the
-        #: instance folder's currency-rates.yaml when there is one, else yen only.
-        "CURRENCY_RATES_FILE": None,
-        #: Personal data (docs/privacy.md): an intern's data is deleted this many months after
-        #: their planned return or last activity, whichever is later (``flask purge``).
-        "RETENTION_MONTHS": 12,
-        #: Bulk ZIPs of plan PDFs are deleted this many days after they were made.
-        "REPORT_ZIP_DAYS": 7,
-        #: werkzeug's password hash (readiness.services.accounts). The tests lower its cost;
-        #: production refuses anything but this default.
-        "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH,
-        #: Coordinators and admins sign in with a password and a TOTP code (ASVS 6.3.3).
-        "TOTP_REQUIRED": True,
-        #: The issuer shown in authenticator apps next to the user name.
-        "TOTP_ISSUER": "readiness",
-        #: Wrong second-factor codes allowed per account (then 429 until the window passes).
-        "TOTP_LIMIT": "5 per 5 minutes",
     }
 
 

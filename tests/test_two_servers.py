@@ -69,6 +69,8 @@ def test_a_draft_saved_on_one_server_is_resumed_on_the_other(
 def test_killing_a_worker_mid_save_loses_no_acknowledged_save(
     migrated_database: str, definition, full_answers: dict[str, Any]
 ) -> None:
+    """Interns save while a worker is killed, then every acknowledged save is looked for: the
+    kill must happen mid-flight, so set-up, fault and check are one test (over 40 lines)."""
     with servers(migrated_database, count=1, workers=2) as [(server, base)]:
         interns = []
         for number in range(4):

@@ -112,42 +112,57 @@ class ReferenceChecker:
         operand: Any,
         path: tuple[Any, ...],
     ) -> None:
-        where = doc.locate(path)
-        qtype = question.type
         if operator == "answered":
             return
         if operator in ("contains", "contains_any", "contains_all"):
-            if qtype != "multiple_choice":
-                self.issues.add(
-                    ErrorCode.REF_005,
-                    where,
-                    f"'{operator}' needs a multiple_choice question; '{question.id}' is {qtype}",
-                )
-                return
-            values = operand if isinstance(operand, list) else [operand]
-            self.operands_allowed(doc, question, values, path)
-            return
-        if operator in ("gt", "gte", "lt", "lte"):
+            self._membership_fits(doc, question, operator, operand, path)
+        elif operator in ("gt", "gte", "lt", "lte"):
             self.ordered_operand(doc, question, operator, operand, path)
-            return
-        if not isinstance(question, _EQUALITY):
+        else:
+            self._equality_fits(doc, question, operator, operand, path)
+
+    def _membership_fits(
+        self,
+        doc: YamlDocument,
+        question: Question,
+        operator: str,
+        operand: Any,
+        path: tuple[Any, ...],
+    ) -> None:
+        """contains, contains_any and contains_all: a multiple-choice question's options."""
+        if question.type != "multiple_choice":
             self.issues.add(
                 ErrorCode.REF_005,
-                where,
-                f"'{operator}' does not fit {qtype} question '{question.id}'",
-            )
-            return
-        if qtype == "multiple_choice":
-            self.issues.add(
-                ErrorCode.REF_005,
-                where,
-                f"'{operator}' does not fit multiple_choice question "
-                f"'{question.id}'; use contains, contains_any or contains_all",
+                doc.locate(path),
+                f"'{operator}' needs a multiple_choice question; "
+                f"'{question.id}' is {question.type}",
             )
             return
         values = operand if isinstance(operand, list) else [operand]
-        values = [normalize_operand(question, v) for v in values]
         self.operands_allowed(doc, question, values, path)
+
+    def _equality_fits(
+        self,
+        doc: YamlDocument,
+        question: Question,
+        operator: str,
+        operand: Any,
+        path: tuple[Any, ...],
+    ) -> None:
+        """equals, not_equals, in and not_in: one answer compared with allowed values."""
+        if not isinstance(question, _EQUALITY):
+            message = f"'{operator}' does not fit {question.type} question '{question.id}'"
+        elif question.type == "multiple_choice":
+            message = (
+                f"'{operator}' does not fit multiple_choice question "
+                f"'{question.id}'; use contains, contains_any or contains_all"
+            )
+        else:
+            values = operand if isinstance(operand, list) else [operand]
+            values = [normalize_operand(question, v) for v in values]
+            self.operands_allowed(doc, question, values, path)
+            return
+        self.issues.add(ErrorCode.REF_005, doc.locate(path), message)
 
     def ordered_operand(
         self,

@@ -211,14 +211,7 @@ def _check_plans(
     others_failed: bool,
 ) -> dict[str, tuple[LoadedFile[PlanRules], LoadedFile[Catalogue]]]:
     """Check catalogues and plan rules; return (plan, catalogue) files per questionnaire id."""
-    catalogues = _index_unique(
-        files_of_kind(loaded, Catalogue),
-        "id",
-        "catalogue id '{}' is also used in {}",
-        issues,
-    )
-    for catalogue_file in catalogues.values():
-        check_catalogue(catalogue_file.model, catalogue_file.document, issues)
+    catalogues = _checked_catalogues(loaded, issues)
     plan_files = _index_unique(
         files_of_kind(loaded, PlanRules),
         "questionnaire",
@@ -231,18 +224,7 @@ def _check_plans(
         catalogue = catalogues.get(source.model.catalogue)
         if questionnaire is None or rules is None or catalogue is None:
             if not others_failed:
-                what = (
-                    f"catalogue '{source.model.catalogue}'"
-                    if catalogue is None and questionnaire is not None
-                    else f"questionnaire '{qid}' with rules"
-                )
-                issues.add(
-                    ErrorCode.REF_007,
-                    source.document.locate(
-                        ("catalogue",) if "catalogue" in what else ("questionnaire",)
-                    ),
-                    f"no {what} for this plan",
-                )
+                _report_missing_plan_parts(source, qid, catalogue is None, questionnaire, issues)
             continue
         check_plan(
             source.model,
@@ -256,6 +238,33 @@ def _check_plans(
         )
         plans[qid] = (source, catalogue)
     return plans
+
+
+def _checked_catalogues(
+    loaded: list[LoadedFile[Strict]], issues: IssueList
+) -> dict[str, LoadedFile[Catalogue]]:
+    """The catalogues by id, each checked on its own."""
+    catalogues = _index_unique(
+        files_of_kind(loaded, Catalogue), "id", "catalogue id '{}' is also used in {}", issues
+    )
+    for catalogue_file in catalogues.values():
+        check_catalogue(catalogue_file.model, catalogue_file.document, issues)
+    return catalogues
+
+
+def _report_missing_plan_parts(
+    source: LoadedFile[PlanRules],
+    qid: str,
+    no_catalogue: bool,
+    questionnaire: LoadedFile[Questionnaire] | None,
+    issues: IssueList,
+) -> None:
+    """A plan names a catalogue, or a questionnaire with rules, that is not there (REF_007)."""
+    if no_catalogue and questionnaire is not None:
+        what, where = f"catalogue '{source.model.catalogue}'", ("catalogue",)
+    else:
+        what, where = f"questionnaire '{qid}' with rules", ("questionnaire",)
+    issues.add(ErrorCode.REF_007, source.document.locate(where), f"no {what} for this plan")
 
 
 def _index_unique(

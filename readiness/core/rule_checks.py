@@ -18,6 +18,7 @@ from readiness.core.model import (
     NumberQuestion,
     Question,
     Questionnaire,
+    Rule,
     RuleSet,
 )
 from readiness.core.yamlsource import YamlDocument
@@ -57,18 +58,29 @@ def check_rules(
         return
     known = {qu.id: qu for p in reversed(questionnaire.pages) for qu in reversed(p.questions)}
     for i, rule in enumerate(rules.rules):
-        path = ("rules", i)
-        if rule.when is not None:
-            checker.condition(doc, rule.when, (*path, "when"), known, known)
-        if rule.question is not None:
-            _check_choice_rule(checker, doc, rule, path, known)
-        else:
-            _check_expression(checker, doc, rule.value, (*path, "value"), known)
-            _check_intervals(
-                doc,
-                [(r.min, r.max, (*path, "ranges", k)) for k, r in enumerate(rule.ranges or [])],
-                issues,
-            )
+        _check_rule(checker, doc, rule, ("rules", i), known, issues)
+
+
+def _check_rule(
+    checker: ReferenceChecker,
+    doc: YamlDocument,
+    rule: Rule,
+    path: tuple[Any, ...],
+    known: dict[str, Question],
+    issues: IssueList,
+) -> None:
+    """One rule's condition, and its question's options or its value and ranges."""
+    if rule.when is not None:
+        checker.condition(doc, rule.when, (*path, "when"), known, known)
+    if rule.question is not None:
+        _check_choice_rule(checker, doc, rule, path, known)
+        return
+    _check_expression(checker, doc, rule.value, (*path, "value"), known)
+    _check_intervals(
+        doc,
+        [(r.min, r.max, (*path, "ranges", k)) for k, r in enumerate(rule.ranges or [])],
+        issues,
+    )
 
 
 def _check_weights(rules: RuleSet, doc: YamlDocument, issues: IssueList) -> None:
@@ -111,11 +123,12 @@ def _check_weights(rules: RuleSet, doc: YamlDocument, issues: IssueList) -> None
 def _check_choice_rule(
     checker: ReferenceChecker,
     doc: YamlDocument,
-    rule: Any,
+    rule: Rule,
     path: tuple[Any, ...],
     known: dict[str, Question],
 ) -> None:
-    question = known.get(rule.question)
+    """A rule on a choice question names its answers, and gives each of them points."""
+    question = known.get(rule.question or "")
     where = doc.locate((*path, "question"))
     if question is None:
         checker.issues.add(ErrorCode.REF_002, where, f"unknown question '{rule.question}'")
@@ -129,15 +142,7 @@ def _check_choice_rule(
             "'value' and 'ranges' (numbers, dates) or not at all (text)",
         )
         return
-    for mapping_name in ("points", "option_explain"):
-        for key in getattr(rule, mapping_name) or {}:
-            if key not in allowed:
-                shown = ", ".join(str(a) for a in allowed)
-                checker.issues.add(
-                    ErrorCode.REF_003,
-                    doc.locate((*path, mapping_name, key)),
-                    f"'{key}' is not an answer of '{question.id}' (answers: {shown})",
-                )
+    _check_answer_keys(checker, doc, rule, path, question, allowed)
     unscored = [a for a in allowed if a not in (rule.points or {})]
     if unscored and question.type != "multiple_choice":
         checker.issues.add(
@@ -152,6 +157,26 @@ def _check_choice_rule(
             doc.locate((*path, "cap")),
             "'cap' is only for multiple_choice questions",
         )
+
+
+def _check_answer_keys(
+    checker: ReferenceChecker,
+    doc: YamlDocument,
+    rule: Rule,
+    path: tuple[Any, ...],
+    question: Question,
+    allowed: list[Any],
+) -> None:
+    """Every answer that ``points`` or ``option_explain`` names is an answer of the question."""
+    for mapping_name, mapping in (("points", rule.points), ("option_explain", rule.option_explain)):
+        for key in mapping or {}:
+            if key not in allowed:
+                shown = ", ".join(str(a) for a in allowed)
+                checker.issues.add(
+                    ErrorCode.REF_003,
+                    doc.locate((*path, mapping_name, key)),
+                    f"'{key}' is not an answer of '{question.id}' (answers: {shown})",
+                )
 
 
 def _check_expression(
@@ -191,7 +216,7 @@ def _check_intervals(
     bands: bool = False,
 ) -> None:
     """Intervals [min, max) must be contiguous: no overlap, no gap; bands span 0-100."""
-    neg, pos = float("-inf"), float("inf")
+    neg = float("-inf")
     ordered = sorted(intervals, key=lambda t: neg if t[0] is None else t[0])
     for lo, hi, path in ordered:
         if lo is not None and hi is not None and lo >= hi:
@@ -200,30 +225,41 @@ def _check_intervals(
                 doc.locate(path),
                 f"min ({lo}) must be below max ({hi})",
             )
-    for (_, prev_hi, prev_path), (lo, _, path) in itertools.pairwise(ordered):
-        prev_end = pos if prev_hi is None else prev_hi
-        start = neg if lo is None else lo
-        if start == prev_end:
-            continue
-        line = doc.locate(prev_path).line
-        if start < prev_end:
-            code = ErrorCode.RULE_002 if bands else ErrorCode.RULE_004
-            issues.add(
-                code,
-                doc.locate(path),
-                f"starts at {lo} but the one at line {line} runs to {prev_hi}: they overlap",
-            )
-        else:
-            code = ErrorCode.RULE_003 if bands else ErrorCode.RULE_004
-            issues.add(
-                code,
-                doc.locate(path),
-                f"starts at {lo} but the one at line {line} ends at {prev_hi}: "
-                f"scores from {prev_hi} to {lo} fall in no {'band' if bands else 'range'}",
-            )
+    for previous, following in itertools.pairwise(ordered):
+        _check_neighbours(doc, previous, following, issues, bands=bands)
     if bands and ordered and (ordered[0][0] != 0 or ordered[-1][1] != 100):
         issues.add(
             ErrorCode.RULE_005,
             doc.locate(("bands",)),
             f"bands run from {ordered[0][0]} to {ordered[-1][1]}; they must run from 0 to 100",
+        )
+
+
+def _check_neighbours(
+    doc: YamlDocument,
+    previous: tuple[Any, Any, tuple[Any, ...]],
+    following: tuple[Any, Any, tuple[Any, ...]],
+    issues: IssueList,
+    *,
+    bands: bool,
+) -> None:
+    """Two intervals next to each other in order: the second starts where the first ends."""
+    (_, prev_hi, prev_path), (lo, _, path) = previous, following
+    prev_end = float("inf") if prev_hi is None else prev_hi
+    start = float("-inf") if lo is None else lo
+    if start == prev_end:
+        return
+    line = doc.locate(prev_path).line
+    if start < prev_end:
+        issues.add(
+            ErrorCode.RULE_002 if bands else ErrorCode.RULE_004,
+            doc.locate(path),
+            f"starts at {lo} but the one at line {line} runs to {prev_hi}: they overlap",
+        )
+    else:
+        issues.add(
+            ErrorCode.RULE_003 if bands else ErrorCode.RULE_004,
+            doc.locate(path),
+            f"starts at {lo} but the one at line {line} ends at {prev_hi}: "
+            f"scores from {prev_hi} to {lo} fall in no {'band' if bands else 'range'}",
         )

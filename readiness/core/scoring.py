@@ -192,24 +192,9 @@ class _CompiledRule:
         self.details = {k: dict(v) for k, v in (rule.option_explain or {}).items()}
         self.multi = False
         if rule.question is not None:
-            self.reads = [rule.question]
-            self.multi = definition.questions[rule.question].type == "multiple_choice"
-            positive = sum(p for p in self.points.values() if p > 0)
-            full = (rule.cap or positive) if self.multi else max(self.points.values())
-            self.max_points = float(full)
+            self._prepare_choice(rule.question, rule.cap, definition)
         elif value is not None:
-            self.reads = expression_questions(value)
-            self.value = compile_expression(value)
-            self.ranges = [
-                (
-                    -math.inf if r.min is None else r.min,
-                    math.inf if r.max is None else r.max,
-                    float(r.points),
-                    dict(r.explain) if r.explain else None,
-                )
-                for r in rule.ranges or []
-            ]
-            self.max_points = max(r[2] for r in self.ranges)
+            self._prepare_value(value, rule)
         else:  # the rules schema requires one of the two
             raise ValueError(f"rule '{rule.id}' has neither a question nor a value")
         #: Single-answer rules: answer -> (points, detail), looked up once per scoring.
@@ -219,6 +204,31 @@ class _CompiledRule:
         }
         #: Fraction of the rule's weight one point is worth.
         self.per_point = 1.0 / self.max_points if self.max_points else 0.0
+
+    def _prepare_choice(
+        self, question_id: str, cap: float | None, definition: AssessmentDefinition
+    ) -> None:
+        """A rule on one question's answers: points per answer (summed for multiple choice)."""
+        self.reads = [question_id]
+        self.multi = definition.questions[question_id].type == "multiple_choice"
+        positive = sum(p for p in self.points.values() if p > 0)
+        full = (cap or positive) if self.multi else max(self.points.values())
+        self.max_points = float(full)
+
+    def _prepare_value(self, value: Expression, rule: Rule) -> None:
+        """A rule on a computed value: points by the range the value falls in."""
+        self.reads = expression_questions(value)
+        self.value = compile_expression(value)
+        self.ranges = [
+            (
+                -math.inf if r.min is None else r.min,
+                math.inf if r.max is None else r.max,
+                float(r.points),
+                dict(r.explain) if r.explain else None,
+            )
+            for r in rule.ranges or []
+        ]
+        self.max_points = max(r[2] for r in self.ranges)
 
     def evaluate(self, shown: Mapping[str, Any], shown_ids: set[str], as_of: dt.date) -> Outcome:
         """Return (status, answer or value, points, detail text) for the shown answers."""

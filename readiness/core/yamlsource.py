@@ -175,6 +175,16 @@ def _position_location(path: str, text: str, position: int) -> Location:
 
 def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | None:
     """Compose ``text`` strictly and convert it to plain data with locations."""
+    node = _compose(text, path, issues)
+    if node is None:
+        return None
+    document = YamlDocument(path=path, data=None)
+    document.data = _NodeConverter(document, issues).convert(node, ())
+    return document
+
+
+def _compose(text: str, path: str, issues: IssueList) -> Node | None:
+    """The file's one node tree, or None with the reason in ``issues``."""
     try:
         loader = _StrictComposer(text)  # the reader refuses control characters here
     except yaml.reader.ReaderError as exc:
@@ -184,46 +194,34 @@ def read_yaml_text(text: str, path: str, issues: IssueList) -> YamlDocument | No
         return None
     try:
         node = loader.get_single_node()
-    except _RefusedError as exc:
-        issues.add(exc.code, _mark_location(path, exc.mark), exc.message)
-        return None
-    except yaml.composer.ComposerError as exc:
-        if "single document" in f"{exc.context} {exc.problem}":
-            issues.add(
-                ErrorCode.YAML_008,
-                _mark_location(path, exc.problem_mark),
-                "found more than one document; keep one document per file",
-            )
-        else:
-            issues.add(ErrorCode.YAML_001, _mark_location(path, exc.problem_mark), str(exc.problem))
-        return None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        issues.add(
-            ErrorCode.YAML_001,
-            _mark_location(path, mark),
-            _explain_parse_problem(str(exc.problem or exc.context)),
-        )
-        return None
-    except yaml.reader.ReaderError as exc:  # control characters met while reading on
-        issues.add(
-            ErrorCode.YAML_001, _position_location(path, text, exc.position), _unreadable(exc)
-        )
-        return None
-    except yaml.YAMLError as exc:
-        issues.add(ErrorCode.YAML_001, Location(path, 1, 1), str(exc))
-        return None
-    except RecursionError:
-        issues.add(ErrorCode.YAML_004, Location(path, 1, 1), "nesting is too deep")
+    except (_RefusedError, yaml.YAMLError, RecursionError) as exc:
+        issues.add(*_parse_failure(exc, path, text))
         return None
     finally:
         loader.dispose()
     if node is None:
         issues.add(ErrorCode.YAML_008, Location(path, 1, 1), "the file is empty")
-        return None
-    document = YamlDocument(path=path, data=None)
-    document.data = _NodeConverter(document, issues).convert(node, ())
-    return document
+    return node
+
+
+def _parse_failure(exc: Exception, path: str, text: str) -> tuple[ErrorCode, Location, str]:
+    """What went wrong while composing, where, and how to put it right."""
+    if isinstance(exc, _RefusedError):
+        return exc.code, _mark_location(path, exc.mark), exc.message
+    if isinstance(exc, RecursionError):
+        return ErrorCode.YAML_004, Location(path, 1, 1), "nesting is too deep"
+    if isinstance(exc, yaml.composer.ComposerError):
+        where = _mark_location(path, exc.problem_mark)
+        if "single document" in f"{exc.context} {exc.problem}":
+            message = "found more than one document; keep one document per file"
+            return ErrorCode.YAML_008, where, message
+        return ErrorCode.YAML_001, where, str(exc.problem)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        where = _mark_location(path, exc.problem_mark or exc.context_mark)
+        return ErrorCode.YAML_001, where, _explain_parse_problem(str(exc.problem or exc.context))
+    if isinstance(exc, yaml.reader.ReaderError):  # control characters met while reading on
+        return ErrorCode.YAML_001, _position_location(path, text, exc.position), _unreadable(exc)
+    return ErrorCode.YAML_001, Location(path, 1, 1), str(exc)
 
 
 class _NodeConverter:

@@ -178,6 +178,21 @@ def save_page(
     the intern left it empty (a cleared answer is removed).
     """
     now = utcnow()
+    _write_answers(assessment, values, now)
+    saved = assessment.saved_pages
+    if page.id not in saved:
+        saved.append(page.id)
+    assessment.saved_pages_json = json.dumps(saved)
+    assessment.current_page = next_page_id or page.id
+    assessment.updated_at = now
+    if definition is not None:
+        update_profile(assessment.user, definition, values)
+    db.session.commit()
+    db.session.expire(assessment, ["answers"])
+
+
+def _write_answers(assessment: Assessment, values: Mapping[str, Any], now: dt.datetime) -> None:
+    """Upsert the given answers and delete the cleared ones, in the current transaction."""
     rows = [
         {
             "assessment_id": assessment.id,
@@ -201,16 +216,6 @@ def save_page(
                 Answer.assessment_id == assessment.id, Answer.question_id.in_(cleared)
             )
         )
-    saved = assessment.saved_pages
-    if page.id not in saved:
-        saved.append(page.id)
-    assessment.saved_pages_json = json.dumps(saved)
-    assessment.current_page = next_page_id or page.id
-    assessment.updated_at = now
-    if definition is not None:
-        update_profile(assessment.user, definition, values)
-    db.session.commit()
-    db.session.expire(assessment, ["answers"])
 
 
 def _upsert_portably(assessment: Assessment, rows: list[dict[str, Any]]) -> None:

@@ -267,11 +267,7 @@ def returning_soon(
     lowest band. One grouped query, portable between SQLite and PostgreSQL.
     """
     end = add_months(today, months)
-    first = today.replace(day=1)
-    starts = [
-        add_months(first, i)
-        for i in range((end.year - first.year) * 12 + end.month - first.month + 1)
-    ]
+    starts = month_starts(today, end)
     month_index = case(
         *((User.planned_return < start, i - 1) for i, start in enumerate(starts[1:], start=1)),
         else_=len(starts) - 1,
@@ -300,6 +296,13 @@ def returning_soon(
     for index, state, count in db.session.execute(statement):
         counts[index][state] = count
     return [ReturnMonth(start, **count) for start, count in zip(starts, counts, strict=True)]
+
+
+def month_starts(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
+    """The first day of every calendar month from ``first_day``'s to ``last_day``'s."""
+    first = first_day.replace(day=1)
+    count = (last_day.year - first.year) * 12 + last_day.month - first.month + 1
+    return [add_months(first, i) for i in range(count)]
 
 
 class Cohort(NamedTuple):

@@ -51,6 +51,19 @@ def csv_text(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+#: The profile columns of the coordinator's table, before the scores.
+PROFILE_COLUMNS = [
+    "name",
+    "username",
+    "home_country",
+    "field",
+    "programme",
+    "status",
+    "overall",
+    "overall_change",
+]
+
+
 def intern_table(
     interns: Iterable[tuple[User, dict[str, Score]]],
     dimensions: list[tuple[str, dict[str, str]]],
@@ -58,41 +71,35 @@ def intern_table(
     today: dt.date,
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the coordinator's table, as in the dashboard."""
-    header = [
-        "name",
-        "username",
-        "home_country",
-        "field",
-        "programme",
-        "status",
-        "overall",
-        "overall_change",
-    ]
+    header = list(PROFILE_COLUMNS)
     for _dim_id, label in dimensions:
         name = localize(label, locale)
         header += [f"{name} score", f"{name} band", f"{name} change"]
     header += ["planned_return", "months_left"]
+    dimension_ids = [dim_id for dim_id, _label in dimensions]
+    rows = (_intern_row(user, scores, dimension_ids, today) for user, scores in interns)
+    return header, rows
 
-    def rows() -> Iterator[list[Any]]:
-        for user, scores in interns:
-            row: list[Any] = [
-                user.name_on_reports,
-                user.username,
-                user.home_country,
-                user.field,
-                user.programme,
-                user.assessment_status,
-                user.latest_overall,
-                user.overall_change,
-            ]
-            for dim_id, _label in dimensions:
-                score = scores.get(dim_id)
-                row += [score.score, score.band, score.change] if score else [None, None, None]
-            planned = user.planned_return
-            row += [
-                planned.isoformat() if planned else None,
-                months_until(planned.isoformat(), today) if planned else None,
-            ]
-            yield row
 
-    return header, rows()
+def _intern_row(
+    user: User, scores: dict[str, Score], dimension_ids: list[str], today: dt.date
+) -> list[Any]:
+    row: list[Any] = [
+        user.name_on_reports,
+        user.username,
+        user.home_country,
+        user.field,
+        user.programme,
+        user.assessment_status,
+        user.latest_overall,
+        user.overall_change,
+    ]
+    for dim_id in dimension_ids:
+        score = scores.get(dim_id)
+        row += [score.score, score.band, score.change] if score else [None, None, None]
+    planned = user.planned_return
+    row += [
+        planned.isoformat() if planned else None,
+        months_until(planned.isoformat(), today) if planned else None,
+    ]
+    return row

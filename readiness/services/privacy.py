@@ -82,9 +82,6 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 
 def export_data(user: User) -> dict[str, Any]:
     """Everything stored about this intern, as one JSON-ready document (APPI Art. 33)."""
-    organisation = (
-        db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
-    )
     assessments = db.session.scalars(
         select(Assessment).where(Assessment.user_id == user.id).order_by(Assessment.id)
     )
@@ -100,37 +97,45 @@ def export_data(user: User) -> dict[str, Any]:
     )
     return {
         "exported_at": _iso(utcnow()),
-        "account": {
-            "user_name": user.username,
-            "display_name": user.display_name,
-            "role": user.role,
-            "language": user.locale,
-            "organisation": organisation.name if organisation else None,
-            "created_at": _iso(user.created_at),
-            "home_country": user.home_country,
-            "field": user.field,
-            "programme": user.programme,
-            "planned_return": _iso(user.planned_return),
-        },
+        "account": _account_data(user),
         "consents": [
             {"version": c.version, "language": c.locale, "given_at": _iso(c.given_at)}
             for c in consents
         ],
-        "invitation": [
-            {
-                "display_name": i.display_name,
-                "home_country": i.home_country,
-                "field": i.field,
-                "programme": i.programme,
-                "planned_return": _iso(i.planned_return),
-                "used_at": _iso(i.used_at),
-            }
-            for i in invitations
-        ],
+        "invitation": [_invitation_data(i) for i in invitations],
         "assessments": [_assessment_data(a) for a in assessments],
         "seen_by_coordinators": [
             {"at": _iso(log.at), "organisation": name, "what": log.action} for log, name in accesses
         ],
+    }
+
+
+def _account_data(user: User) -> dict[str, Any]:
+    organisation = (
+        db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    )
+    return {
+        "user_name": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "language": user.locale,
+        "organisation": organisation.name if organisation else None,
+        "created_at": _iso(user.created_at),
+        "home_country": user.home_country,
+        "field": user.field,
+        "programme": user.programme,
+        "planned_return": _iso(user.planned_return),
+    }
+
+
+def _invitation_data(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "display_name": invitation.display_name,
+        "home_country": invitation.home_country,
+        "field": invitation.field,
+        "programme": invitation.programme,
+        "planned_return": _iso(invitation.planned_return),
+        "used_at": _iso(invitation.used_at),
     }
 
 

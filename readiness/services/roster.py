@@ -115,34 +115,40 @@ def _read_rows(
             result.errors.append(_("More than %(rows)s interns; split the file.", rows=MAX_ROWS))
             return
         values = dict(zip(header, (c.strip() for c in cells), strict=False))
-        row: dict[str, Any] = {}
-        name = values.get("name", "")
-        if not name:
-            result.errors.append(_("Row %(row)s, name: the name is empty.", row=number))
-        elif len(name) > 100:
-            result.errors.append(_("Row %(row)s, name: longer than 100 characters.", row=number))
-        row["display_name"] = name
-        for column, lookup in lookups.items():
-            value = values.get(column, "")
-            if value and value.casefold() not in lookup:
-                result.errors.append(
-                    _(
-                        "Row %(row)s, %(column)s: '%(value)s' is not one of the "
-                        "answers of the questionnaire.",
-                        row=number,
-                        column=column,
-                        value=value[:40],
-                    )
-                )
-            row[column] = lookup.get(value.casefold()) if value else None
-        planned = values.get("planned_return", "")
-        row["planned_return"] = _date(planned) if planned else None
-        if planned and row["planned_return"] is None:
-            result.errors.append(
+        result.rows.append(_read_row(number, values, lookups, result.errors))
+
+
+def _read_row(
+    number: int, values: dict[str, str], lookups: dict[str, dict[str, str]], errors: list[str]
+) -> dict[str, Any]:
+    """One intern's invitation values from a row; what is wrong goes to ``errors``."""
+    name = values.get("name", "")
+    if not name:
+        errors.append(_("Row %(row)s, name: the name is empty.", row=number))
+    elif len(name) > 100:
+        errors.append(_("Row %(row)s, name: longer than 100 characters.", row=number))
+    row: dict[str, Any] = {"display_name": name}
+    for column, lookup in lookups.items():
+        value = values.get(column, "")
+        if value and value.casefold() not in lookup:
+            errors.append(
                 _(
-                    "Row %(row)s, planned_return: '%(value)s' is not a date like 2027-06-30.",
+                    "Row %(row)s, %(column)s: '%(value)s' is not one of the "
+                    "answers of the questionnaire.",
                     row=number,
-                    value=planned[:20],
+                    column=column,
+                    value=value[:40],
                 )
             )
-        result.rows.append(row)
+        row[column] = lookup.get(value.casefold()) if value else None
+    planned = values.get("planned_return", "")
+    row["planned_return"] = _date(planned) if planned else None
+    if planned and row["planned_return"] is None:
+        errors.append(
+            _(
+                "Row %(row)s, planned_return: '%(value)s' is not a date like 2027-06-30.",
+                row=number,
+                value=planned[:20],
+            )
+        )
+    return row

@@ -26,6 +26,8 @@ def test_an_intern_signs_up_answers_leaves_resumes_submits_and_downloads_the_pdf
     definition: AssessmentDefinition,
     full_answers: dict[str, Any],
 ) -> None:
+    """One journey, in the order a phone takes it: each step starts where the one before left off,
+    so it is one test (and longer than 40 lines)."""
     base = live_server.url
     phone.goto(f"{base}/auth/signup")
     screenshot(phone, "signup-360")

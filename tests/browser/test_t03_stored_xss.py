@@ -51,6 +51,8 @@ def test_t3_hostile_answers_run_no_script_on_any_page(
     definition: AssessmentDefinition,
     full_answers: dict[str, Any],
 ) -> None:
+    """Hostile answers are stored once and then every page that shows them is visited, by the
+    intern and the coordinator: one test, longer than 40 lines, so the answers are typed once."""
     base, dialogs = live_server.url, []
     with live_server.app.app_context():
         coordinator = db.session.scalar(select(User).where(User.username == "coord-sakura"))

@@ -1,4 +1,4 @@
-"""Coordinators see only their organisation; invitations, dashboard, PDFs; admins."""
+"""Coordinators see only their organisation: the dashboard, one intern, PDFs, the CSV."""
 
 from __future__ import annotations
 
@@ -10,28 +10,24 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from readiness.extensions import db
-from readiness.models import Invitation, Organisation, User, utcnow
+from readiness.models import Organisation, User
 from readiness.services.cohort import (
     Cohort,
     DashboardQuery,
     dashboard_page,
     returning_soon,
 )
-from readiness.services.roster import parse_roster
 from readiness.state import TimedCache
 from tests.fixtures.accounts import (
     INTERN_PASSWORD,
-    PASSWORD,
     Join,
     MakeUser,
     SignedIn,
     invite,
 )
-from tests.fixtures.html import csrf_token
 
 
 def test_an_invited_intern_joins_the_organisation(
@@ -99,29 +95,6 @@ def test_roles_are_checked_on_every_page(
     assert coordinator.get("/me").status_code == 403
     assert coordinator.get("/admin/").status_code == 403
     assert app.test_client().get("/coordinator/").status_code == 302
-
-
-def test_an_invitation_works_once(
-    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-c", "coordinator", "Org C")
-    path = invite(signed_in("coord-c"), display_name="Once")
-    join(path, "first-one")
-    again = app.test_client().get(path)
-    assert again.status_code == 404
-    assert "not valid" in again.text
-
-
-def test_an_expired_invitation_is_refused(
-    app: Flask, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-d", "coordinator", "Org D")
-    path = invite(signed_in("coord-d"))
-    with app.app_context():
-        invitation = db.session.scalar(select(Invitation))
-        invitation.expires_at = utcnow() - dt.timedelta(seconds=1)
-        db.session.commit()
-    assert app.test_client().get(path).status_code == 404
 
 
 def test_dashboard_filters_sorts_and_pages(app: Flask, make_user: MakeUser) -> None:
@@ -252,37 +225,6 @@ def test_dashboard_ignores_malformed_parameters(
     assert "<script>" not in response.text.split("<main", 1)[1].split("</form>")[0]
 
 
-def test_an_admin_creates_organisations_and_coordinators(
-    app: Flask, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("root-admin", "admin", None)
-    admin = signed_in("root-admin")
-    page = admin.get("/admin/").text
-    admin.post("/admin/organisations", data={"csrf_token": csrf_token(page), "name": "Org New"})
-    page = admin.get("/admin/").text
-    assert "Org New" in page
-    org_id = re.search(r'<option value="(\d+)">Org New</option>', page).group(1)
-    admin.post(
-        "/admin/coordinators",
-        data={
-            "csrf_token": csrf_token(page),
-            "organisation_id": org_id,
-            "username": "coord-new",
-            "password": PASSWORD,
-        },
-    )
-    assert signed_in("coord-new").get("/coordinator/").status_code == 200
-
-
-def test_create_admin_command(app: Flask, signed_in: SignedIn) -> None:
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-admin", "chief", "--password", "a-long-password"])
-    assert result.exit_code == 0, result.output
-    assert signed_in("chief", "a-long-password").get("/admin/").status_code == 200
-    short = runner.invoke(args=["create-admin", "chief2", "--password", "short"])
-    assert short.exit_code != 0
-
-
 def test_csv_export_of_the_filtered_table(
     app: Flask,
     two_organisations: dict[str, Any],
@@ -307,97 +249,3 @@ def test_csv_export_of_the_filtered_table(
     assert float(alpha[6]) > 0
     only_new = client.get("/coordinator/export.csv?status=not_started").data.decode()
     assert "Intern Alpha" not in only_new
-
-
-ROSTER = (
-    "name,home_country,field,programme,planned_return\n"
-    "Trần Thị Hoa,vn,construction,titp2,2027-03-31\n"
-    "Dewi Lestari,Indonesia,食品製造 is wrong,ssw1,2027/09/30\n"
-)
-
-
-def upload(client: FlaskClient, content: bytes) -> Any:
-    page = client.get("/coordinator/invitations").text
-    return client.post(
-        "/coordinator/invitations/import",
-        data={"csrf_token": csrf_token(page), "roster": (io.BytesIO(content), "interns.csv")},
-        content_type="multipart/form-data",
-    )
-
-
-def test_a_bad_roster_lists_every_problem_and_imports_nothing(
-    app: Flask, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-e", "coordinator", "Org E")
-    client = signed_in("coord-e")
-    bad = ROSTER + ",xx,construction,titp9,30/12/2027\n"
-    response = upload(client, bad.encode())
-    assert response.status_code == 400
-    text = response.text
-    assert "Nothing was imported" in text
-    assert "Row 3, field: &#39;食品製造 is wrong&#39; is not one of the answers" in text
-    assert "Row 4, name: the name is empty." in text
-    assert "Row 4, home_country: &#39;xx&#39;" in text
-    assert "Row 4, programme: &#39;titp9&#39;" in text
-    assert "Row 4, planned_return: &#39;30/12/2027&#39; is not a date" in text
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
-
-
-def test_a_good_roster_creates_one_link_per_intern(
-    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-f", "coordinator", "Org F")
-    client = signed_in("coord-f")
-    good = ROSTER.replace("食品製造 is wrong", "飲食料品製造業")
-    response = upload(client, good.encode())
-    assert response.status_code == 200
-    links = re.findall(r"(/auth/join/[A-Za-z0-9_-]+)", response.text)
-    assert len(links) == 2
-    join(links[1], "dewi")
-    with app.app_context():
-        dewi = db.session.scalar(select(User).where(User.username == "dewi"))
-        assert (dewi.display_name, dewi.home_country, dewi.field, dewi.programme) == (
-            "Dewi Lestari",
-            "id",
-            "food_manufacturing",
-            "ssw1",
-        )
-        assert dewi.planned_return == dt.date(2027, 9, 30)
-
-
-def test_a_shift_jis_roster_from_excel_is_read(
-    app: Flask, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-g", "coordinator", "Org G")
-    roster = (
-        "name,home_country,field,programme,planned_return\n"
-        "山田 花子,ベトナム,建設,技能実習2号,2027-01-31\n"
-    )
-    response = upload(signed_in("coord-g"), roster.encode("cp932"))
-    assert response.status_code == 200
-    assert "山田 花子" in response.text
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"name,country\nA,vn\n", "missing column(s): home_country, field, programme"),
-        (b"name\x00,\x81\x00\xff\xfe", "not UTF-8 or Shift_JIS"),
-    ],
-)
-def test_unreadable_rosters_say_why(
-    app: Flask, content: bytes, message: str, make_user: MakeUser, signed_in: SignedIn
-) -> None:
-    make_user("coord-h", "coordinator", "Org H")
-    response = upload(signed_in("coord-h"), content)
-    assert response.status_code == 400
-    assert message in response.text
-
-
-def test_rosters_are_capped_in_size_and_rows(definition) -> None:
-    assert "larger than 1024 KB" in parse_roster(b"x" * (1024 * 1024 + 1), definition).errors[0]
-    many = "name,home_country,field,programme,planned_return\n" + "A,vn,,,\n" * 5001
-    assert parse_roster(many.encode(), definition).errors == [
-        "More than 5000 interns; split the file."
-    ]

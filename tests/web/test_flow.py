@@ -189,7 +189,8 @@ def test_a_result_is_reproduced_after_the_yaml_changes(
     tmp_path: Path,
 ) -> None:
     """The files a result was scored with are stored; scoring again with them gives the same card,
-    even when the app now runs on changed rules."""
+    even when the app now runs on changed rules. (Over 40 lines: the result, the changed
+    rules and the second app are one story.)"""
     app = make_app()  # committed: the app with the changed rules reads the result
     intern = InternBrowser(app.test_client(), definition)
     intern.sign_up()

@@ -53,6 +53,8 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it(
     signed_in: SignedIn,
     join: Join,
 ) -> None:
+    """From the coordinator's click to the worker's ZIP through a real Redis: one journey whose
+    steps depend on each other, so one test (over 40 lines)."""
     connection = redis_or_skip()
     queue_name = app.config["JOB_QUEUE"]
     assert isinstance(state_of(app).queue, RedisQueue)

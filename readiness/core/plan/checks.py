@@ -21,7 +21,7 @@ from readiness.core.model import (
     Questionnaire,
     RuleSet,
 )
-from readiness.core.plan.model import ANY, Catalogue, PlanRules
+from readiness.core.plan.model import ANY, Catalogue, PlanRules, Step
 from readiness.core.yamlsource import YamlDocument
 
 
@@ -72,7 +72,23 @@ def check_plan(
 ) -> None:
     """Check a plan against its questionnaire, rules and catalogue, and the catalogue too."""
     known = {q.id: q for page in questionnaire.pages for q in page.questions}
-    mapping = {
+    found = _role_questions(plan, doc, known, issues)
+    resource_ids = {r.id for r in catalogue.resources}
+    _check_language(plan, doc, found[("language", "question")], resource_ids, catalogue, issues)
+    dimensions = {d.id for d in rules.dimensions}
+    bands = {b.id for b in rules.bands}
+    _check_steps(plan, doc, known, dimensions, bands, resource_ids, issues)
+    countries = _option_ids(found[("profile", "country")]) | {ANY}
+    fields = _option_ids(found[("profile", "field")]) | {ANY}
+    _check_resources(catalogue, catalogue_doc, countries, fields, dimensions, bands, issues)
+    _flag_stale(catalogue, catalogue_doc, plan.stale_after_days, today, issues)
+
+
+def _role_questions(
+    plan: PlanRules, doc: YamlDocument, known: dict[str, Question], issues: IssueList
+) -> dict[tuple[str, str], Question | None]:
+    """The questions the plan names for its roles (profile, savings, language), if right."""
+    roles: dict[tuple[str, str], tuple[str, type[Question], str]] = {
         ("profile", "country"): (plan.profile.country, ChoiceQuestion, "the country"),
         ("profile", "field"): (plan.profile.field, ChoiceQuestion, "the field"),
         ("profile", "programme"): (plan.profile.programme, ChoiceQuestion, "the programme"),
@@ -91,12 +107,22 @@ def check_plan(
         ("language", "question"): (plan.language.question, ChoiceQuestion, "the language level"),
     }
     if plan.savings.debt is not None:
-        mapping[("savings", "debt")] = (plan.savings.debt, NumberQuestion, "debt")
-    found = {
+        roles[("savings", "debt")] = (plan.savings.debt, NumberQuestion, "debt")
+    return {
         path: _question_of_type(issues, doc, path, known, qid, wanted, what)
-        for path, (qid, wanted, what) in mapping.items()
+        for path, (qid, wanted, what) in roles.items()
     }
-    level_question = found[("language", "question")]
+
+
+def _check_language(
+    plan: PlanRules,
+    doc: YamlDocument,
+    level_question: Question | None,
+    resource_ids: set[str],
+    catalogue: Catalogue,
+    issues: IssueList,
+) -> None:
+    """The language goal's levels are answers of its question; its resources exist."""
     levels = _option_ids(level_question)
     for k, level in enumerate(plan.language.levels):
         if level_question is not None and level not in levels:
@@ -105,7 +131,6 @@ def check_plan(
                 doc.locate(("language", "levels", k)),
                 f"'{level}' is not an answer of '{plan.language.question}'",
             )
-    resource_ids = {r.id for r in catalogue.resources}
     for k, resource_id in enumerate(plan.language.resources):
         if resource_id not in resource_ids:
             issues.add(
@@ -113,13 +138,6 @@ def check_plan(
                 doc.locate(("language", "resources", k)),
                 f"unknown resource '{resource_id}' (not in catalogue '{catalogue.id}')",
             )
-    dimensions = {d.id for d in rules.dimensions}
-    bands = {b.id for b in rules.bands}
-    _check_steps(plan, doc, known, dimensions, bands, resource_ids, issues)
-    countries = _option_ids(found[("profile", "country")]) | {ANY}
-    fields = _option_ids(found[("profile", "field")]) | {ANY}
-    _check_resources(catalogue, catalogue_doc, countries, fields, dimensions, bands, issues)
-    _flag_stale(catalogue, catalogue_doc, plan.stale_after_days, today, issues)
 
 
 def _check_steps(
@@ -135,35 +153,48 @@ def _check_steps(
     checker.duplicates(doc, ((s.id, ("steps", i, "id")) for i, s in enumerate(plan.steps)), "step")
     for i, step in enumerate(plan.steps):
         path = ("steps", i)
-        if step.dimension not in dimensions:
-            issues.add(
-                ErrorCode.REF_006,
-                doc.locate((*path, "dimension")),
-                f"unknown dimension '{step.dimension}'",
-            )
-        for k, band in enumerate(step.bands or []):
-            if band not in bands:
-                issues.add(
-                    ErrorCode.REF_010,
-                    doc.locate((*path, "bands", k)),
-                    f"unknown band '{band}' (bands: {', '.join(sorted(bands))})",
-                )
+        _check_step_references(step, doc, path, dimensions, bands, resource_ids, issues)
         if step.when is not None:
             checker.condition(doc, step.when, (*path, "when"), known, known)
-        for k, resource_id in enumerate(step.resources):
-            if resource_id not in resource_ids:
-                issues.add(
-                    ErrorCode.REF_009,
-                    doc.locate((*path, "resources", k)),
-                    f"unknown resource '{resource_id}'",
-                )
-        for k, dimension in enumerate((step.match.dimensions or []) if step.match else []):
-            if dimension not in dimensions:
-                issues.add(
-                    ErrorCode.REF_006,
-                    doc.locate((*path, "match", "dimensions", k)),
-                    f"unknown dimension '{dimension}'",
-                )
+
+
+def _check_step_references(
+    step: Step,
+    doc: YamlDocument,
+    path: tuple[Any, ...],
+    dimensions: set[str],
+    bands: set[str],
+    resource_ids: set[str],
+    issues: IssueList,
+) -> None:
+    """A step's dimension, bands, resources and matched dimensions all exist."""
+    if step.dimension not in dimensions:
+        issues.add(
+            ErrorCode.REF_006,
+            doc.locate((*path, "dimension")),
+            f"unknown dimension '{step.dimension}'",
+        )
+    for k, band in enumerate(step.bands or []):
+        if band not in bands:
+            issues.add(
+                ErrorCode.REF_010,
+                doc.locate((*path, "bands", k)),
+                f"unknown band '{band}' (bands: {', '.join(sorted(bands))})",
+            )
+    for k, resource_id in enumerate(step.resources):
+        if resource_id not in resource_ids:
+            issues.add(
+                ErrorCode.REF_009,
+                doc.locate((*path, "resources", k)),
+                f"unknown resource '{resource_id}'",
+            )
+    for k, dimension in enumerate((step.match.dimensions or []) if step.match else []):
+        if dimension not in dimensions:
+            issues.add(
+                ErrorCode.REF_006,
+                doc.locate((*path, "match", "dimensions", k)),
+                f"unknown dimension '{dimension}'",
+            )
 
 
 def _check_resources(

@@ -1,0 +1,140 @@
+"""Invitations: one link per intern, once and before it expires; rosters of many."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from readiness.extensions import db
+from readiness.models import Invitation, User, utcnow
+from readiness.services.roster import parse_roster
+from tests.fixtures.accounts import (
+    Join,
+    MakeUser,
+    SignedIn,
+    invite,
+)
+from tests.fixtures.html import csrf_token
+
+ROSTER = (
+    "name,home_country,field,programme,planned_return\n"
+    "Trần Thị Hoa,vn,construction,titp2,2027-03-31\n"
+    "Dewi Lestari,Indonesia,食品製造 is wrong,ssw1,2027/09/30\n"
+)
+
+
+def upload(client: FlaskClient, content: bytes) -> Any:
+    page = client.get("/coordinator/invitations").text
+    return client.post(
+        "/coordinator/invitations/import",
+        data={"csrf_token": csrf_token(page), "roster": (io.BytesIO(content), "interns.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_an_invitation_works_once(
+    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-c", "coordinator", "Org C")
+    path = invite(signed_in("coord-c"), display_name="Once")
+    join(path, "first-one")
+    again = app.test_client().get(path)
+    assert again.status_code == 404
+    assert "not valid" in again.text
+
+
+def test_an_expired_invitation_is_refused(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-d", "coordinator", "Org D")
+    path = invite(signed_in("coord-d"))
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation))
+        invitation.expires_at = utcnow() - dt.timedelta(seconds=1)
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_a_bad_roster_lists_every_problem_and_imports_nothing(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-e", "coordinator", "Org E")
+    client = signed_in("coord-e")
+    bad = ROSTER + ",xx,construction,titp9,30/12/2027\n"
+    response = upload(client, bad.encode())
+    assert response.status_code == 400
+    text = response.text
+    assert "Nothing was imported" in text
+    assert "Row 3, field: &#39;食品製造 is wrong&#39; is not one of the answers" in text
+    assert "Row 4, name: the name is empty." in text
+    assert "Row 4, home_country: &#39;xx&#39;" in text
+    assert "Row 4, programme: &#39;titp9&#39;" in text
+    assert "Row 4, planned_return: &#39;30/12/2027&#39; is not a date" in text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_a_good_roster_creates_one_link_per_intern(
+    app: Flask, join: Join, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-f", "coordinator", "Org F")
+    client = signed_in("coord-f")
+    good = ROSTER.replace("食品製造 is wrong", "飲食料品製造業")
+    response = upload(client, good.encode())
+    assert response.status_code == 200
+    links = re.findall(r"(/auth/join/[A-Za-z0-9_-]+)", response.text)
+    assert len(links) == 2
+    join(links[1], "dewi")
+    with app.app_context():
+        dewi = db.session.scalar(select(User).where(User.username == "dewi"))
+        assert (dewi.display_name, dewi.home_country, dewi.field, dewi.programme) == (
+            "Dewi Lestari",
+            "id",
+            "food_manufacturing",
+            "ssw1",
+        )
+        assert dewi.planned_return == dt.date(2027, 9, 30)
+
+
+def test_a_shift_jis_roster_from_excel_is_read(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-g", "coordinator", "Org G")
+    roster = (
+        "name,home_country,field,programme,planned_return\n"
+        "山田 花子,ベトナム,建設,技能実習2号,2027-01-31\n"
+    )
+    response = upload(signed_in("coord-g"), roster.encode("cp932"))
+    assert response.status_code == 200
+    assert "山田 花子" in response.text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,country\nA,vn\n", "missing column(s): home_country, field, programme"),
+        (b"name\x00,\x81\x00\xff\xfe", "not UTF-8 or Shift_JIS"),
+    ],
+)
+def test_unreadable_rosters_say_why(
+    app: Flask, content: bytes, message: str, make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    make_user("coord-h", "coordinator", "Org H")
+    response = upload(signed_in("coord-h"), content)
+    assert response.status_code == 400
+    assert message in response.text
+
+
+def test_rosters_are_capped_in_size_and_rows(definition) -> None:
+    assert "larger than 1024 KB" in parse_roster(b"x" * (1024 * 1024 + 1), definition).errors[0]
+    many = "name,home_country,field,programme,planned_return\n" + "A,vn,,,\n" * 5001
+    assert parse_roster(many.encode(), definition).errors == [
+        "More than 5000 interns; split the file."
+    ]
