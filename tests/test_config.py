@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from readiness.config import (
+    DEFAULT_PASSWORD_HASH,
     ConfigError,
+    apply_production_defaults,
     ensure_secret_key,
     environment_overrides,
     normalise_database_url,
 )
+from readiness.services.accounts import create_user, password_matches
 
 
 def test_environment_variables_override_defaults() -> None:
@@ -63,3 +68,25 @@ def test_instance_file_and_environment_reach_the_app(
     assert app.config["MAX_CONTENT_LENGTH"] == 4096
     assert "PROJECT_ROOT" not in app.config  # the package's config module is not a config file
     assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_production_refuses_a_cheaper_password_hash() -> None:
+    """Tests lower the scrypt cost to stay fast; production must not run with that."""
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD"):
+        apply_production_defaults(
+            {"READINESS_ENV": "production", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+        )
+    production = {"READINESS_ENV": "production", "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH}
+    apply_production_defaults(production)
+    assert production["SESSION_COOKIE_SECURE"] is True
+
+
+def test_passwords_are_hashed_with_scrypt_at_full_cost_by_default(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(PASSWORD_HASH_METHOD=DEFAULT_PASSWORD_HASH)
+    with app.app_context():
+        user = create_user("full-cost", "a long enough password")
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert password_matches(user, "a long enough password")
+        assert not password_matches(user, "a long enough password ")
