@@ -18,11 +18,13 @@ from pathlib import Path
 from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.extensions import db
-from readiness.models import INTERN, Organisation, ReportJob, User
+from readiness.models import INTERN, ReportJob, User
 from readiness.reports.pool import RenderPool, cpu_workers
+from readiness.services.accounts import create_user
 from readiness.services.assessments import start_assessment, submit_assessment
 from readiness.services.bulk_reports import build_zip
 from readiness.services.demo import answer_pages, demo_answer_sets
+from readiness.services.organisations import create_organisation
 from readiness.services.report_store import report_cache_key, report_data
 from readiness.state import state_of
 
@@ -30,21 +32,17 @@ from readiness.state import state_of
 def make_interns(app, count: int) -> tuple[int, list[int]]:
     state = state_of(app)
     definition = state.definitions.default
-    organisation = Organisation(name="Bulk")
-    db.session.add(organisation)
-    db.session.commit()
+    organisation = create_organisation("Bulk")
     ids = []
     answers = demo_answer_sets()["base"]
     for n in range(count):
-        user = User(
-            username=f"bulk-{n:03d}",
+        user = create_user(
+            f"bulk-{n:03d}",
+            "bench-password",
             role=INTERN,
             organisation_id=organisation.id,
             display_name=f"Intern {n:03d}",
-            password_hash="!",  # noqa: S106 - no password: these accounts never sign in
-            session_nonce=f"n{n}",
         )
-        db.session.add(user)
         db.session.commit()
         assessment = start_assessment(user, definition)
         answer_pages(assessment, definition, {**answers, "savings": 100_000 * (n + 1)})
@@ -63,6 +61,8 @@ def main() -> None:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}",
                 "SECRET_KEY": "bench-" + "x" * 32,
                 "JOBS_DIR": folder,
+                # These accounts never sign in: hash their passwords cheaply, as tests do.
+                "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             }
         )
         with app.app_context():

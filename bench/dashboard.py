@@ -16,8 +16,9 @@ from run import against_hello_world
 
 from readiness import create_app
 from readiness.extensions import db
-from readiness.models import INTERN, LatestScore, Organisation, User
+from readiness.models import INTERN, LatestScore, User
 from readiness.services.accounts import create_user
+from readiness.services.organisations import create_organisation
 
 INTERNS = 5000
 COUNTRIES = ["vn", "id", "ph", "np", "mm", "kh"]
@@ -69,9 +70,7 @@ def populate(organisation_id: int) -> None:
 
 def _organisation_with_coordinator() -> int:
     """The bench organisation and its coordinator (bench-coordinator / bench-password)."""
-    organisation = Organisation(name="Bench")
-    db.session.add(organisation)
-    db.session.flush()
+    organisation = create_organisation("Bench")
     create_user(
         "bench-coordinator", "bench-password", role="coordinator", organisation_id=organisation.id
     )

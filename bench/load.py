@@ -39,7 +39,7 @@ from sqlalchemy import select
 from readiness import create_app
 from readiness.config import PROJECT_ROOT
 from readiness.extensions import db
-from readiness.models import COORDINATOR, INTERN, SUBMITTED, Assessment, Organisation, User
+from readiness.models import COORDINATOR, INTERN, SUBMITTED, Assessment, User
 from readiness.services.accounts import set_password
 from readiness.services.assessments import (
     refresh_intern_summary,
@@ -47,6 +47,7 @@ from readiness.services.assessments import (
     submit_assessment,
 )
 from readiness.services.demo import answer_pages, demo_answer_sets
+from readiness.services.organisations import create_organisation
 from readiness.services.privacy import CONSENT_VERSION
 from readiness.state import state_of
 
@@ -61,9 +62,7 @@ def seed(database: str, interns: int, with_results: int, coordinators: int) -> N
     """The organisation, its coordinators and interns; the first ``with_results`` submitted."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
     with app.app_context():
-        organisation = Organisation(name="Load test cooperative")
-        db.session.add(organisation)
-        db.session.flush()
+        organisation = create_organisation("Load test cooperative")
         # Not create_user per account: one scrypt hash, shared, keeps seeding thousands fast
         # while sign-ins still verify a hash of production cost.
         template = User(username="template", role=INTERN)

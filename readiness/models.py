@@ -279,6 +279,8 @@ class Invitation(Model):
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
+    organisation: Mapped[Organisation] = relationship()
+
 
 class ReportJob(Model):
     """A bulk export of plan PDFs into one ZIP, built in the background with visible progress."""

@@ -9,6 +9,7 @@ up to :data:`MAX_ATTEMPTS` starts.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 from flask import Flask
 
+LOGGER = logging.getLogger("readiness.queue")
 #: A job starts at most this many times; temporary failures in between are retried.
 MAX_ATTEMPTS = 3
 #: Seconds to wait before each retry (RQ and the in-process queue alike).
@@ -77,6 +79,19 @@ class RedisQueue:
             retry=Retry(max=MAX_ATTEMPTS - 1, interval=[round(d) for d in RETRY_DELAYS]),
             description=f"readiness report job {job_id}",
         )
+
+
+def redis_answers(url: str) -> bool:
+    """Whether Redis at ``url`` answers within two seconds (the readiness probe); logs why not."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except RedisError:
+        LOGGER.exception("readyz: Redis does not answer")
+        return False
+    return True
 
 
 def make_queue(app: Flask, runner: JobRunner) -> JobQueue:

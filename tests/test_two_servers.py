@@ -31,9 +31,9 @@ from tests.fixtures.gunicorn import (
     phone_sign_up,
     profile_post,
     servers,
-    token,
     worker_pids,
 )
+from tests.fixtures.html import csrf_token
 
 pytestmark = pytest.mark.servers
 
@@ -57,7 +57,11 @@ def test_a_draft_saved_on_one_server_is_resumed_on_the_other(
     _, page = other_phone.get("/auth/signin")
     other_phone.post(
         "/auth/signin",
-        [("csrf_token", token(page)), ("username", "two-servers"), ("password", "correct horse")],
+        [
+            ("csrf_token", csrf_token(page)),
+            ("username", "two-servers"),
+            ("password", "correct horse"),
+        ],
     )
     url, _ = other_phone.get(f"/assessments/{assessment_id}")
     assert not url.endswith(path)  # resumed after the saved page

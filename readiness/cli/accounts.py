@@ -8,13 +8,20 @@ from flask.cli import with_appcontext
 from readiness.extensions import db
 from readiness.models import ADMIN
 from readiness.services.accounts import (
-    USERNAME_PATTERN,
+    PASSWORD_GUESSABLE,
+    PASSWORD_LENGTH_WRONG,
     UsernameTakenError,
     create_user,
     find_user,
-    guessable,
+    password_problem,
     reset_second_factor,
+    username_problem,
 )
+
+PASSWORD_ADVICE = {
+    PASSWORD_LENGTH_WRONG: "use 8 to 128 characters",
+    PASSWORD_GUESSABLE: "many people use this password: choose another",
+}
 
 
 @click.command("create-admin")
@@ -23,16 +30,13 @@ from readiness.services.accounts import (
 @with_appcontext
 def create_admin_command(username: str, password: str) -> None:
     """Create an administrator (there is no default admin account)."""
-    if not USERNAME_PATTERN.fullmatch(username):
+    if username_problem(username):
         raise click.BadParameter(
             "use 3 to 40 letters, digits, '.', '_' or '-'", param_hint="USERNAME"
         )
-    if not 8 <= len(password) <= 128:
-        raise click.BadParameter("use 8 to 128 characters", param_hint="--password")
-    if guessable(password, username):
-        raise click.BadParameter(
-            "many people use this password: choose another", param_hint="--password"
-        )
+    problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(PASSWORD_ADVICE[problem], param_hint="--password")
     try:
         create_user(username, password, role=ADMIN, locale="ja")
     except UsernameTakenError as exc:

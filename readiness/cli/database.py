@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from readiness.extensions import db
+from readiness.services.database import SchemaError, upgrade_database
 from readiness.services.privacy import purge
-from readiness.services.schema import SchemaError, upgrade_database
 
 
 def upgrade_or_explain() -> None:

@@ -12,13 +12,8 @@ from flask.cli import with_appcontext
 from readiness.extensions import db
 from readiness.models import Assessment
 from readiness.services.assessments import reproduce_scorecard
-from readiness.services.bulk_reports import (
-    build_zip,
-    create_job,
-    find_organisation,
-    finish_job,
-    organisation_interns,
-)
+from readiness.services.bulk_reports import write_organisation_zip
+from readiness.services.organisations import find_organisation, organisation_interns
 from readiness.services.report_store import report_pdf
 from readiness.state import current_state
 
@@ -82,16 +77,8 @@ def reports_command(organisation_name: str, output: Path, locale: str) -> None:
     organisation = find_organisation(organisation_name)
     if organisation is None:
         raise click.ClickException(f"no organisation '{organisation_name}'")
-    user_ids = organisation_interns(organisation.id)
-    job = create_job(None, user_ids, locale, organisation.id, status="running")
-    with click.progressbar(length=len(user_ids), label="Making plan PDFs") as bar:
-        parts = output.parent.resolve() / f".{output.name}.parts"
-        path = build_zip(job, current_state(), parts, bar.update)
-    path.replace(output)
-    path.parent.rmdir()
-    finish_job(job, output.resolve())
+    with click.progressbar(length=len(organisation_interns(organisation.id))) as bar:
+        job = write_organisation_zip(organisation.id, locale, output, bar.update)
     for problem in job.errors:
         click.echo(f"not included: {problem}", err=True)
-    click.echo(
-        f"wrote {output}: {len(user_ids) - len(job.errors)} PDF(s), {len(job.errors)} not made"
-    )
+    click.echo(f"wrote {output}: {job.total - len(job.errors)} PDF(s), {len(job.errors)} not made")

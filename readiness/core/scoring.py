@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 from readiness.core.conditions import compile_condition
+from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.model import Band, Expression, Rule, parse_iso_date
+from readiness.core.model import Band, Expression, Rule
 
 SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
 
@@ -97,17 +98,6 @@ class ScoreCard:
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
-
-
-def months_until(date_text: str, as_of: dt.date) -> int:
-    """Whole months from ``as_of`` to a ``YYYY-MM-DD`` date; 0 when it has passed."""
-    target = parse_iso_date(date_text)
-    if target is None:
-        return 0
-    months = (target.year - as_of.year) * 12 + (target.month - as_of.month)
-    if target.day < as_of.day:
-        months -= 1
-    return max(0, months)
 
 
 class _MissingAnswerError(Exception):
@@ -363,10 +353,3 @@ class Scorer:
             )
         score = round(min(100.0, max(0.0, raw_score)), 1)
         return DimensionScore(dim_id, label, score, self.band_for(score).id, tuple(contributions))
-
-
-def score_answers(
-    definition: AssessmentDefinition, answers: Mapping[str, Any], as_of: dt.date
-) -> ScoreCard:
-    """Score one answer set (builds a :class:`Scorer`; reuse one for many)."""
-    return Scorer(definition).score(answers, as_of)

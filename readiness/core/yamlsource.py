@@ -1,7 +1,7 @@
 """Read definition YAML safely and keep the file:line:column of every value.
 
 Rule files are authored by people and may be uploaded, so the reader is strict
-(see shared/security.md section 3): PyYAML's safe composer only, no anchors or
+(docs/security.md, Y1): PyYAML's safe composer only, no anchors or
 aliases, no tags, size and depth capped, duplicate keys reported with both
 lines, and YAML 1.1 surprises (``no`` read as false, ``010`` read as 8,
 ``1:30`` read as 90) reported instead of silently converted. Values are built

@@ -1,7 +1,7 @@
 """The only way WeasyPrint may read anything: regular files under ``static/``.
 
 WeasyPrint's stock fetcher opens file:, http(s):, ftp: and data: URLs and follows
-redirects (shared/security.md section 2). This fetcher maps a ``file:`` URL to a
+redirects (docs/security.md, T5 and T6). This fetcher maps a ``file:`` URL to a
 path, resolves symlinks, and serves it only when it is a regular file under
 the static folder and below a size cap. Everything else is refused and logged,
 and the refusal is remembered so tests can prove nothing was fetched.

@@ -1,7 +1,7 @@
 """Render PDFs in a separate worker process with a time and a memory cap.
 
 WeasyPrint's work grows with the document, and a render must never hang a web
-worker or exhaust the machine (shared/security.md section 2 (e), test T7). One
+worker or exhaust the machine (docs/security.md, T7). One
 long-lived worker process (spawned once: importing WeasyPrint costs about half a
 second) renders each report under an address-space limit; the caller waits at
 most ``timeout`` seconds, after which the worker is killed and replaced, and a

@@ -1,8 +1,10 @@
 """Accounts: user names, passwords, sessions, and the staff's second factor (TOTP).
 
 Every user is made by :func:`create_user`, so every password is hashed the same way and
-every user name is checked the same way, whether the account comes from sign-up, an
-invitation, the admin page, the CLI or the demo data.
+every user name must pass the same rule, whether the account comes from sign-up, an
+invitation, the admin page, the CLI or the demo data. What a person types is checked
+first with :func:`username_problem` and :func:`password_problem` (the forms and the CLI
+say the answer in their own words).
 
 Passwords (ASVS 6.2, NIST SP 800-63B 3.1.1.2): no composition rules, a long phrase of any
 characters is fine. Refused are the passwords guessers try first
@@ -42,8 +44,33 @@ STEP_SECONDS = 30
 DRIFT_STEPS = 1
 
 
+#: Passwords are 8 to 128 characters (ASVS 6.2.1, 6.2.9).
+PASSWORD_LENGTH = (8, 128)
+#: What is wrong with a new user name or password (None: nothing).
+BAD_USERNAME, PASSWORD_LENGTH_WRONG, PASSWORD_GUESSABLE = (
+    "bad_username",
+    "password_length",
+    "password_guessable",
+)
+
+
 class UsernameTakenError(ValueError):
     """Another account has this user name."""
+
+
+def username_problem(username: str) -> str | None:
+    """:data:`BAD_USERNAME` unless the name is 3 to 40 letters, digits, '.', '_' or '-'."""
+    return None if USERNAME_PATTERN.fullmatch(username) else BAD_USERNAME
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """What makes ``password`` unfit for this account, if anything."""
+    shortest, longest = PASSWORD_LENGTH
+    if not shortest <= len(password) <= longest:
+        return PASSWORD_LENGTH_WRONG
+    if guessable(password, username):
+        return PASSWORD_GUESSABLE
+    return None
 
 
 @cache
@@ -70,7 +97,10 @@ def _hash_method() -> str:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password hash; a new session nonce ends the user's other sessions."""
+    """Store a new password hash; a new session nonce ends the user's other sessions.
+
+    The caller commits (a password change and what goes with it are one transaction).
+    """
     user.password_hash = generate_password_hash(password, method=_hash_method())
     user.session_nonce = new_token()
 
@@ -84,11 +114,15 @@ def create_user(
 ) -> User:
     """Add a user with a hashed password to the session (flushed, not committed).
 
-    ``fields`` are other :class:`~readiness.models.User` columns (display name,
-    organisation, profile).
+    The caller commits, so that an account and what comes with it (an invitation it
+    claims) are one transaction. ``fields`` are other :class:`~readiness.models.User`
+    columns (display name, organisation, profile).
 
+    :raises ValueError: when the user name breaks the rule (check it first).
     :raises UsernameTakenError: when the name is taken; the session is rolled back.
     """
+    if username_problem(username):
+        raise ValueError(f"not a valid user name: {username!r}")
     user = User(username=username, role=role, locale=locale, **fields)
     set_password(user, password)
     db.session.add(user)
@@ -102,6 +136,10 @@ def create_user(
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
+
+
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
 
 
 def user_for_session(session_id: str) -> User | None:

@@ -303,6 +303,13 @@ def reproduce_scorecard(assessment: Assessment) -> ScoreCard:
     return Scorer(definition).score(assessment.answer_values(), dt.date.fromisoformat(stored.as_of))
 
 
+def find_assessment(owner_id: int, assessment_id: int) -> Assessment | None:
+    """One of this user's assessments (never another person's)."""
+    return db.session.scalar(
+        select(Assessment).where(Assessment.id == assessment_id, Assessment.user_id == owner_id)
+    )
+
+
 def submitted_assessments(user: User) -> list[Assessment]:
     """The intern's submitted assessments, newest first."""
     return list(

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
@@ -25,15 +25,16 @@ from sqlalchemy.exc import OperationalError
 
 from readiness.extensions import db
 from readiness.i18n import use_locale
-from readiness.models import INTERN, Assessment, Organisation, ReportJob, User, utcnow
+from readiness.models import INTERN, Assessment, ReportJob, User, utcnow
 from readiness.queue import MAX_ATTEMPTS, TemporaryJobError
 from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
 from readiness.services.assessments import submitted_assessments
+from readiness.services.organisations import organisation_interns
 from readiness.services.report_store import cached_pdf, report_cache_key, report_data, store_pdf
 from readiness.state import ReadinessState, state_of
 
-LOGGER = logging.getLogger("readiness.bulk_reports")
+LOGGER = logging.getLogger(__name__)
 BATCH = 8
 MAX_INTERNS_PER_JOB = 5000
 
@@ -48,13 +49,23 @@ def create_job(
     """A job for these interns (at most :data:`MAX_INTERNS_PER_JOB`), committed.
 
     A coordinator's job belongs to their organisation; the CLI names the organisation.
+    Ids of anyone who is not an intern of that organisation are left out (T2).
     """
+    owner = coordinator.organisation_id if coordinator else organisation_id
+    own = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(user_ids), User.organisation_id == owner, User.role == INTERN
+            )
+        )
+    )
+    user_ids = [i for i in dict.fromkeys(user_ids) if i in own][:MAX_INTERNS_PER_JOB]
     job = ReportJob(
-        organisation_id=coordinator.organisation_id if coordinator else organisation_id,
+        organisation_id=owner,
         created_by_id=coordinator.id if coordinator else None,
-        user_ids_json=json.dumps(user_ids[:MAX_INTERNS_PER_JOB]),
+        user_ids_json=json.dumps(user_ids),
         locale=locale,
-        total=min(len(user_ids), MAX_INTERNS_PER_JOB),
+        total=len(user_ids),
         status=status,
     )
     db.session.add(job)
@@ -62,23 +73,31 @@ def create_job(
     return job
 
 
-def find_organisation(name_or_id: str) -> Organisation | None:
-    """The organisation with this name, or this id when it is a number."""
-    number = int(name_or_id) if name_or_id.isascii() and name_or_id.isdigit() else -1
+def find_job(organisation_id: int | None, job_id: int) -> ReportJob | None:
+    """One of the organisation's report jobs."""
     return db.session.scalar(
-        select(Organisation).where((Organisation.name == name_or_id) | (Organisation.id == number))
-    )
-
-
-def organisation_interns(organisation_id: int) -> list[int]:
-    """Ids of every intern of the organisation, in a stable order."""
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .where(User.organisation_id == organisation_id, User.role == INTERN)
-            .order_by(User.id)
+        select(ReportJob).where(
+            ReportJob.id == job_id, ReportJob.organisation_id == organisation_id
         )
     )
+
+
+def write_organisation_zip(
+    organisation_id: int, locale: str, output: Path, progress: Callable[[int], None] | None
+) -> ReportJob:
+    """Every intern's latest plan in one ZIP at ``output``, made here and now (the CLI).
+
+    The job is recorded like a coordinator's, so the access log and retention treat it
+    the same; the ZIP is built beside ``output`` and moved there when complete.
+    """
+    user_ids = organisation_interns(organisation_id)
+    job = create_job(None, user_ids, locale, organisation_id, status="running")
+    parts = output.parent.resolve() / f".{output.name}.parts"
+    path = build_zip(job, state_of(current_app), parts, progress)
+    path.replace(output)
+    path.parent.rmdir()
+    finish_job(job, output.resolve())
+    return job
 
 
 def finish_job(job: ReportJob, zip_path: Path) -> None:

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, case, func, or_, select
 
+from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.plan.builder import add_months
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, User
 
@@ -316,6 +316,17 @@ def cohort_summary(organisation_id: int, today: dt.date, not_ready_below: float)
     return Cohort(
         band_distribution(organisation_id),
         returning_soon(organisation_id, today, not_ready_below),
+    )
+
+
+def find_intern(organisation_id: int | None, user_id: int) -> User | None:
+    """An intern of this organisation (None for another organisation's, or none at all)."""
+    if organisation_id is None:
+        return None
+    return db.session.scalar(
+        select(User).where(
+            User.id == user_id, User.role == INTERN, User.organisation_id == organisation_id
+        )
     )
 
 

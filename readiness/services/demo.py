@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
+from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
 from readiness.extensions import db
@@ -29,6 +29,7 @@ from readiness.services.assessments import (
     start_assessment,
     submit_assessment,
 )
+from readiness.services.organisations import ensure_organisation
 from readiness.services.privacy import record_consent
 from readiness.state import current_state
 
@@ -48,11 +49,9 @@ def demo_password() -> str:
 DEMO_PASSWORD = demo_password()
 
 
-def months_ahead(months: int, today: dt.date | None = None) -> str:
-    """The date ``months`` after today (day capped at 28), as the date question stores it."""
-    today = today or dt.date.today()
-    year, month = divmod(today.month - 1 + months, 12)
-    return dt.date(today.year + year, month + 1, min(today.day, 28)).isoformat()
+def months_ahead(months: int) -> str:
+    """The date ``months`` after today, as a date question stores it."""
+    return add_months(dt.date.today(), months).isoformat()
 
 
 def demo_answer_sets() -> dict[str, dict[str, Any]]:
@@ -122,15 +121,6 @@ def _new_account(
     )
     db.session.commit()
     return user
-
-
-def _organisation(name: str) -> Organisation:
-    organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
-    if organisation is None:
-        organisation = Organisation(name=name)
-        db.session.add(organisation)
-        db.session.commit()
-    return organisation
 
 
 def _named_interns(
@@ -222,9 +212,9 @@ def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo accounts; returns (user name, what they show) for each."""
     definition = current_state().definitions.default
     organisations = demo_data()["organisations"]
-    accounts = _named_interns(_organisation(organisations[0]["name"]), definition)
+    accounts = _named_interns(ensure_organisation(organisations[0]["name"]), definition)
     for seed, entry in enumerate(organisations, start=1):
-        organisation = _organisation(entry["name"])
+        organisation = ensure_organisation(entry["name"])
         coordinator = entry["coordinator"]
         _new_account(coordinator, COORDINATOR, organisation)
         accounts.append((coordinator, f"coordinator of {entry['name']} (sets up a TOTP app first)"))

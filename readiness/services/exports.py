@@ -15,8 +15,8 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from readiness.core.dates import months_until
 from readiness.core.model import localize
-from readiness.core.scoring import months_until
 from readiness.models import User
 from readiness.services.cohort import Score
 

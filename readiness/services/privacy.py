@@ -13,15 +13,16 @@ Decisions behind this (docs/privacy.md says them to people):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy.orm import aliased
 
+from readiness.core.dates import add_months
 from readiness.extensions import db
 from readiness.models import (
     INTERN,
@@ -74,6 +75,43 @@ def record_access(actor: User, action: str, subject_ids: Iterable[int], detail: 
     if rows:
         db.session.execute(insert(AccessLog), rows)
         db.session.commit()
+
+
+def consents_of(user: User) -> list[Consent]:
+    """The intern's agreements, newest first."""
+    return list(
+        db.session.scalars(
+            select(Consent).where(Consent.user_id == user.id).order_by(Consent.id.desc())
+        )
+    )
+
+
+#: Rows of the access log shown at once.
+ACCESS_LOG_PAGE = 100
+
+
+def access_log_page(
+    intern_username: str = "", before: int | None = None
+) -> list[Row[AccessLog, str | None, str | None, str | None]]:
+    """Who looked at which intern's record, newest first (before log id ``before``).
+
+    Each row: the log entry, the coordinator's and the intern's user names and the
+    organisation's name (None when deleted since).
+    """
+    actor, subject = aliased(User), aliased(User)
+    query = (
+        select(AccessLog, actor.username, subject.username, Organisation.name)
+        .outerjoin(actor, actor.id == AccessLog.actor_id)
+        .outerjoin(subject, subject.id == AccessLog.subject_id)
+        .outerjoin(Organisation, Organisation.id == AccessLog.organisation_id)
+        .order_by(AccessLog.id.desc())
+        .limit(ACCESS_LOG_PAGE)
+    )
+    if intern_username:
+        query = query.where(subject.username == intern_username)
+    if before is not None:
+        query = query.where(AccessLog.id < before)
+    return list(db.session.execute(query))
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -194,13 +232,6 @@ def _delete_files(paths: Iterable[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def months_later(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def expired_interns(today: dt.date, months: int) -> list[int]:
     """Interns whose planned return, or last activity if later, is over ``months`` ago."""
     last_saved = (
@@ -216,7 +247,7 @@ def expired_interns(today: dt.date, months: int) -> list[int]:
     expired = []
     for user_id, planned_return, created_at, saved in rows:
         dates = [d for d in (planned_return, created_at.date(), saved and saved.date()) if d]
-        if months_later(max(dates), months) < today:
+        if add_months(max(dates), months) < today:
             expired.append(user_id)
     return expired
 

@@ -12,12 +12,15 @@ from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
-from readiness.extensions import db, login_manager
+from readiness.extensions import login_manager
 from readiness.models import INTERN, Assessment, User
+from readiness.services.accounts import user_by_id
+from readiness.services.assessments import find_assessment
+from readiness.services.cohort import find_intern
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def role_required(*roles: str) -> Callable[[F], F]:
@@ -37,25 +40,29 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+def found_or_404(value: T | None) -> T:
+    """``value``, or a 404 when there is none (another organisation's ids included)."""
+    if value is None:
+        abort(404)
+    return value
+
+
 def signed_in_user() -> User:
     """The signed-in user's own row (``current_user`` is a proxy; this is the model)."""
-    return db.get_or_404(User, current_user.id)
+    return found_or_404(user_by_id(current_user.id))
 
 
 def intern_of_my_organisation(user_id: int) -> User:
     """An intern of the coordinator's organisation, or 404."""
-    return db.first_or_404(
-        select(User).where(
-            User.id == user_id,
-            User.role == INTERN,
-            User.organisation_id == current_user.organisation_id,
-            User.organisation_id.is_not(None),
-        )
-    )
+    return found_or_404(find_intern(current_user.organisation_id, user_id))
 
 
-def assessment_of(intern: User, assessment_id: int) -> Assessment:
-    """One of this intern's assessments, or 404."""
-    return db.first_or_404(
-        select(Assessment).where(Assessment.id == assessment_id, Assessment.user_id == intern.id)
-    )
+def assessment_of(owner_id: int, assessment_id: int) -> Assessment:
+    """One of this user's assessments, or 404 (never another person's)."""
+    return found_or_404(find_assessment(owner_id, assessment_id))
+
+
+def require_intern() -> None:
+    """For a blueprint's ``before_request``: signed-in interns only (403 for other roles)."""
+    if current_user.role != INTERN:
+        abort(403)

@@ -21,26 +21,39 @@ from wtforms.validators import Optional as OptionalValue
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.locales import LOCALES
 from readiness.core.model import ChoiceQuestion, localize
-from readiness.services.accounts import USERNAME_PATTERN, guessable
+from readiness.services.accounts import (
+    PASSWORD_GUESSABLE,
+    PASSWORD_LENGTH_WRONG,
+    password_problem,
+    username_problem,
+)
 from readiness.web.forms import REQUIRED, Form, LocalDateField, at_most
 
-USERNAME_RULE = Regexp(
-    rf"^{USERNAME_PATTERN.pattern}$", message=_l("Use 3 to 40 letters, digits, '.', '_' or '-'.")
-)
 LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.items()]
+#: The accounts service's verdicts on a new password, in the page's language.
+PASSWORD_ADVICE = {
+    PASSWORD_LENGTH_WRONG: _l("Use at least 8 characters (up to 128)."),
+    PASSWORD_GUESSABLE: _l(
+        "Many people use this password, so it is easy to guess. Choose another."
+    ),
+}
 
 
-#: The password rule everywhere: 8 to 128 characters, no composition rules (ASVS 6.2).
-PASSWORD_RULE = Length(min=8, max=128, message=_l("Use at least 8 characters (up to 128)."))
+def USERNAME_RULE(_form: Form, field: Field) -> None:  # noqa: N802 - reads as a constant rule
+    """The user-name rule of the accounts service (3 to 40 letters, digits, '.', '_', '-')."""
+    if field.data and username_problem(field.data):
+        raise ValidationError(_l("Use 3 to 40 letters, digits, '.', '_' or '-'."))
 
 
-def _hard_to_guess(form: Form, field: Field) -> None:
-    """Refuse the passwords guessers try first, and ones containing the user name."""
+def PASSWORD_RULE(form: Form, field: Field) -> None:  # noqa: N802 - reads as a constant rule
+    """The password rule of the accounts service: 8 to 128 characters, not easy to guess
+    (no composition rules, ASVS 6.2)."""
+    if not field.data:
+        return
     username = (form.username.data or "") if hasattr(form, "username") else ""
-    if field.data and guessable(field.data, username):
-        raise ValidationError(
-            _l("Many people use this password, so it is easy to guess. Choose another.")
-        )
+    problem = password_problem(field.data, username)
+    if problem:
+        raise ValidationError(PASSWORD_ADVICE[problem])
 
 
 def _password_again() -> Any:
@@ -58,7 +71,7 @@ class NewAccountForm(Form):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
     confirm = _password_again()
 
 
@@ -66,9 +79,7 @@ class PasswordChangeForm(Form):
     """The current password, and a new one typed twice."""
 
     current = PasswordField(_l("Current password"), validators=[REQUIRED, at_most(128)])
-    password = PasswordField(
-        _l("New password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess]
-    )
+    password = PasswordField(_l("New password"), validators=[REQUIRED, PASSWORD_RULE])
     confirm = _password_again()
 
 
@@ -139,7 +150,7 @@ class OrganisationForm(Form):
 class CoordinatorForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
-    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE, _hard_to_guess])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
 
 
 class RosterForm(Form):

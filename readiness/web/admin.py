@@ -6,51 +6,42 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from readiness.extensions import db
 from readiness.logs import security_event
-from readiness.models import ADMIN, COORDINATOR, INTERN, AccessLog, Organisation, User
+from readiness.models import ADMIN, COORDINATOR, INTERN
+from readiness.services import organisations
 from readiness.services.accounts import UsernameTakenError, create_user, reset_second_factor
-from readiness.web.access import role_required
+from readiness.services.organisations import (
+    OrganisationExistsError,
+    all_organisations,
+    coordinators_with_organisation,
+    find_coordinator,
+    member_counts,
+)
+from readiness.services.privacy import ACCESS_LOG_PAGE, access_log_page
+from readiness.web.access import found_or_404, role_required
 from readiness.web.account_forms import CoordinatorForm, OrganisationForm
 from readiness.web.forms import ActionForm, Form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _counts(role: str) -> dict[int, int]:
-    rows = db.session.execute(
-        select(User.organisation_id, func.count())
-        .where(User.role == role)
-        .group_by(User.organisation_id)
-    )
-    return {org_id: count for org_id, count in rows if org_id is not None}
-
-
 @bp.get("/")
 @role_required(ADMIN)
 def index() -> str:
-    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    known = all_organisations()
     coordinator_form = CoordinatorForm()
-    coordinator_form.organisation_id.choices = [(o.id, o.name) for o in organisations]
-    staff = db.session.execute(
-        select(User, Organisation.name)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(User.role == COORDINATOR)
-        .order_by(Organisation.name, User.username)
-    ).all()
+    coordinator_form.organisation_id.choices = [(o.id, o.name) for o in known]
     return render_template(
         "admin/index.html",
-        staff=staff,
+        staff=coordinators_with_organisation(),
         reset_form=ActionForm(),
-        organisations=organisations,
+        organisations=known,
         organisation_form=OrganisationForm(),
         coordinator_form=coordinator_form,
-        coordinators=_counts(COORDINATOR),
-        interns=_counts(INTERN),
+        coordinators=member_counts(COORDINATOR),
+        interns=member_counts(INTERN),
     )
 
 
@@ -68,12 +59,10 @@ def create_organisation() -> ResponseReturnValue:
     form = OrganisationForm()
     if (refused := _refused(form)) is not None:
         return refused
-    db.session.add(Organisation(name=form.name.data.strip()))
     try:
-        db.session.commit()
+        organisations.create_organisation(form.name.data.strip())
         flash(_("Organisation created."), "success")
-    except IntegrityError:
-        db.session.rollback()
+    except OrganisationExistsError:
         flash(_("An organisation with this name exists already."), "warning")
     return redirect(url_for("admin.index"), 303)
 
@@ -82,9 +71,7 @@ def create_organisation() -> ResponseReturnValue:
 @role_required(ADMIN)
 def create_coordinator() -> ResponseReturnValue:
     form = CoordinatorForm()
-    form.organisation_id.choices = [
-        (o.id, o.name) for o in db.session.scalars(select(Organisation))
-    ]
+    form.organisation_id.choices = [(o.id, o.name) for o in all_organisations()]
     if (refused := _refused(form)) is not None:
         return refused
     try:
@@ -103,29 +90,13 @@ def create_coordinator() -> ResponseReturnValue:
     return redirect(url_for("admin.index"), 303)
 
 
-ACCESS_LOG_PAGE = 100
-
-
 @bp.get("/access-log")
 @role_required(ADMIN)
 def access_log() -> str:
     """Who looked at which intern's record, newest first; filter by an intern's user name."""
-    actor, subject = aliased(User), aliased(User)
-    query = (
-        select(AccessLog, actor.username, subject.username, Organisation.name)
-        .outerjoin(actor, actor.id == AccessLog.actor_id)
-        .outerjoin(subject, subject.id == AccessLog.subject_id)
-        .outerjoin(Organisation, Organisation.id == AccessLog.organisation_id)
-        .order_by(AccessLog.id.desc())
-        .limit(ACCESS_LOG_PAGE)
-    )
     intern = request.args.get("intern", "").strip()[:40]
-    if intern:
-        query = query.where(subject.username == intern)
     before = request.args.get("before", "")
-    if before.isdigit() and len(before) < 19:
-        query = query.where(AccessLog.id < int(before))
-    rows = db.session.execute(query).all()
+    rows = access_log_page(intern, int(before) if before.isdigit() and len(before) < 19 else None)
     older = rows[-1][0].id if len(rows) == ACCESS_LOG_PAGE else None
     return render_template("admin/access_log.html", rows=rows, intern=intern, older=older)
 
@@ -134,7 +105,7 @@ def access_log() -> str:
 @role_required(ADMIN)
 def reset_totp(user_id: int) -> ResponseReturnValue:
     """A coordinator lost their phone: they set up a new authenticator at the next sign-in."""
-    coordinator = db.first_or_404(select(User).where(User.id == user_id, User.role == COORDINATOR))
+    coordinator = found_or_404(find_coordinator(user_id))
     if ActionForm().validate_on_submit():
         reset_second_factor(coordinator)
         security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)

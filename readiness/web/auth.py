@@ -24,7 +24,7 @@ from markupsafe import Markup
 from readiness.extensions import db, limiter, login_manager
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import ADMIN, COORDINATOR, INTERN, Organisation, User
+from readiness.models import ADMIN, COORDINATOR, INTERN, User
 from readiness.services import accounts
 from readiness.services.accounts import UsernameTakenError
 from readiness.services.invitations import accept_invitation, open_invitation
@@ -245,7 +245,7 @@ def join(code: str) -> ResponseReturnValue:
             _start_session(user)
             flash(_("Welcome! You joined your organisation."), "success")
             return redirect(url_for("intern.home"), 303)
-    organisation = db.session.get(Organisation, invitation.organisation_id)
+    organisation = invitation.organisation
     return render_template(
         "auth/join.html", form=form, organisation=organisation, invitation=invitation
     )

@@ -21,18 +21,16 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
-from readiness.core.scoring import months_until
-from readiness.extensions import db
 from readiness.i18n import select_locale
-from readiness.models import COORDINATOR, Organisation, ReportJob, User
+from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, format_date
 from readiness.services.assessments import submitted_assessments
-from readiness.services.bulk_reports import create_job
+from readiness.services.bulk_reports import create_job, find_job
 from readiness.services.cohort import (
     DashboardPage,
     cohort_summary,
@@ -47,11 +45,17 @@ from readiness.services.invitations import (
     create_invitations,
     recent_invitations,
 )
+from readiness.services.organisations import organisation_of
 from readiness.services.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
 from readiness.services.report_store import plan_for
 from readiness.services.roster import MAX_BYTES, parse_roster
 from readiness.state import current_state
-from readiness.web.access import assessment_of, intern_of_my_organisation, role_required
+from readiness.web.access import (
+    assessment_of,
+    found_or_404,
+    intern_of_my_organisation,
+    role_required,
+)
 from readiness.web.account_forms import InvitationForm, RosterForm
 from readiness.web.downloads import plan_pdf_download, safe_filename
 from readiness.web.templating import STATUS_LABELS
@@ -60,7 +64,7 @@ bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
 def _organisation() -> Organisation:
-    return db.get_or_404(Organisation, current_user.organisation_id)
+    return found_or_404(organisation_of(current_user))
 
 
 @bp.get("/")
@@ -204,7 +208,7 @@ def intern(user_id: int) -> str:
 @role_required(COORDINATOR)
 def intern_report(user_id: int, assessment_id: int) -> ResponseReturnValue:
     person = intern_of_my_organisation(user_id)
-    assessment = assessment_of(person, assessment_id)
+    assessment = assessment_of(person.id, assessment_id)
     record_access(current_user, PLAN_PDF, [person.id], str(assessment.id))
     return plan_pdf_download(
         assessment,
@@ -265,24 +269,13 @@ def start_reports() -> ResponseReturnValue:
             user.id
             for user, _ in matching_interns(current_user.organisation_id, query, dt.date.today())
         ]
-    mine = set(
-        db.session.scalars(
-            select(User.id).where(
-                User.id.in_(chosen), User.organisation_id == current_user.organisation_id
-            )
-        )
-    )
-    job = create_job(current_user, [i for i in chosen if i in mine], select_locale())
+    job = create_job(current_user, chosen, select_locale())  # only this organisation's
     current_state().queue.enqueue(job.id)
     return redirect(url_for("coordinator.report_job", job_id=job.id), 303)
 
 
 def _own_job(job_id: int) -> ReportJob:
-    return db.first_or_404(
-        select(ReportJob).where(
-            ReportJob.id == job_id, ReportJob.organisation_id == current_user.organisation_id
-        )
-    )
+    return found_or_404(find_job(current_user.organisation_id, job_id))
 
 
 @bp.get("/reports/<int:job_id>")

@@ -17,13 +17,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
-from readiness.extensions import csrf, db
+from readiness.extensions import csrf
 from readiness.i18n import select_locale
-from readiness.models import INTERN, Assessment
+from readiness.models import Assessment
 from readiness.services.assessments import (
     open_draft,
     previous_result,
@@ -35,6 +34,7 @@ from readiness.services.assessments import (
 from readiness.services.privacy import needs_consent
 from readiness.services.report_store import plan_for
 from readiness.state import current_state
+from readiness.web.access import assessment_of, require_intern
 from readiness.web.downloads import plan_pdf_download
 from readiness.web.forms import ActionForm
 from readiness.web.page_submission import PageSubmission, render_page
@@ -46,8 +46,7 @@ bp = Blueprint("intern", __name__)
 @login_required
 def _require_intern() -> ResponseReturnValue | None:
     """Every page here needs a signed-in intern (coordinators have their own pages)."""
-    if current_user.role != INTERN:
-        abort(403)
+    require_intern()
     if needs_consent(current_user) and (
         request.method == "GET" or request.endpoint == "intern.start"
     ):
@@ -59,11 +58,7 @@ def _require_intern() -> ResponseReturnValue | None:
 
 def own_assessment(assessment_id: int) -> Assessment:
     """The signed-in intern's assessment, or 404 (never another person's)."""
-    return db.first_or_404(
-        select(Assessment).where(
-            Assessment.id == assessment_id, Assessment.user_id == current_user.id
-        )
-    )
+    return assessment_of(current_user.id, assessment_id)
 
 
 def definition_of(assessment: Assessment) -> AssessmentDefinition:

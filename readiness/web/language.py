@@ -7,9 +7,8 @@ from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from readiness.extensions import db
 from readiness.i18n import LOCALE_COOKIE
-from readiness.models import User
+from readiness.services.accounts import user_by_id
 
 
 def choose_locale(locale: str) -> None:
@@ -20,7 +19,7 @@ def choose_locale(locale: str) -> None:
     g.locale = locale
     refresh()  # Flask-Babel cached this request's locale and catalogue
     if current_user.is_authenticated:
-        user = db.session.get(User, current_user.id)
+        user = user_by_id(current_user.id)
         if user is not None:
             user.locale = locale
 

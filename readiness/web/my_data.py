@@ -7,7 +7,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -18,21 +17,21 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
-from readiness.extensions import db, limiter
+from readiness.extensions import limiter
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import INTERN, Consent, Organisation
 from readiness.services.accounts import password_matches
+from readiness.services.organisations import organisation_of
 from readiness.services.privacy import (
     CONSENT_VERSION,
+    consents_of,
     delete_account,
     export_data,
     needs_consent,
     record_consent,
 )
-from readiness.web.access import signed_in_user
+from readiness.web.access import require_intern, signed_in_user
 from readiness.web.account_forms import ConsentForm, DeleteAccountForm
 
 bp = Blueprint("my_data", __name__, url_prefix="/me")
@@ -41,14 +40,7 @@ bp = Blueprint("my_data", __name__, url_prefix="/me")
 @bp.before_request
 @login_required
 def _require_intern() -> None:
-    if current_user.role != INTERN:
-        abort(403)
-
-
-def _organisation() -> Organisation | None:
-    if current_user.organisation_id is None:
-        return None
-    return db.session.get(Organisation, current_user.organisation_id)
+    require_intern()
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -61,7 +53,7 @@ def consent() -> ResponseReturnValue:
     return render_template(
         "my_data/consent.html",
         form=form,
-        organisation=_organisation(),
+        organisation=organisation_of(current_user),
         retention_months=current_app.config["RETENTION_MONTHS"],
         version=CONSENT_VERSION,
         agreed=not needs_consent(current_user),
@@ -69,13 +61,10 @@ def consent() -> ResponseReturnValue:
 
 
 def _overview(form: DeleteAccountForm) -> str:
-    consents = db.session.scalars(
-        select(Consent).where(Consent.user_id == current_user.id).order_by(Consent.id.desc())
-    )
     return render_template(
         "my_data/overview.html",
-        consents=list(consents),
-        organisation=_organisation(),
+        consents=consents_of(current_user),
+        organisation=organisation_of(current_user),
         retention_months=current_app.config["RETENTION_MONTHS"],
         form=form,
     )

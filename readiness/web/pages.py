@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from redis import Redis
-from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.extensions import db
 from readiness.i18n import LOCALES
+from readiness.queue import redis_answers
+from readiness.services.database import database_answers
 from readiness.state import current_state
 from readiness.web.auth import home_for
 from readiness.web.forms import ActionForm
@@ -46,25 +44,14 @@ def readyz() -> tuple[dict[str, str], int]:
 
 
 def _database_ready() -> str:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        current_app.logger.exception("readyz: the database does not answer")
-        db.session.rollback()
-        return "failing"
-    return "ok"
+    return "ok" if database_answers() else "failing"
 
 
 def _redis_ready() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "not configured"
-    try:
-        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
-    except RedisError:
-        current_app.logger.exception("readyz: Redis does not answer")
-        return "failing"
-    return "ok"
+    return "ok" if redis_answers(url) else "failing"
 
 
 @bp.post("/language")

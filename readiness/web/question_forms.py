@@ -3,7 +3,8 @@
 Each question type maps to a field factory in :data:`FIELD_FACTORIES`. Fields
 check the format of what was posted (a valid option, a number within limits,
 a real date, a length cap); whether an answer is required depends on which
-questions are shown, so the page view checks that after validation.
+questions are shown, so :class:`~readiness.web.page_submission.PageSubmission` checks
+that after validation.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checklist item T3 (stored XSS, pages) of ../shared/security.md, in a real browser.
+"""Checklist item T3 (stored XSS, pages) of docs/security.md, in a real browser.
 
 An intern invited under a hostile name answers every free-text question with hostile markup;
 then every page that shows it, the intern's and the coordinator's, is opened with a dialog
@@ -28,7 +28,8 @@ from tests.fixtures.browser import (
     sign_in,
 )
 
-#: ../shared/security.md section 8, inputs 1, 2, 4 and 5 in one text (under 100 characters).
+#: The security checklist's inputs 1, 2, 4 and 5 (docs/security.md, T3), in one text under 100
+#: characters.
 PAYLOAD = '"><img src=x onerror=alert(1)><svg onload=alert(2)><script>alert(3)</script>{{7*7}}'
 
 pytestmark = pytest.mark.browser

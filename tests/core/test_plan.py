@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.plan.builder import ActionPlan, add_months, build_action_plan, next_test_date
+from readiness.core.plan.builder import ActionPlan, build_action_plan, next_test_date
 from readiness.core.scoring import Scorer
 
 TODAY = dt.date(2026, 11, 24)

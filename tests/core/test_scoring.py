@@ -1,4 +1,4 @@
-"""The scoring engine on hand-computed cases (mini definitions in conftest.py)."""
+"""The scoring engine on hand-computed cases (mini definitions: tests/fixtures/definitions.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.core.model import Expression
-from readiness.core.scoring import ScoreCard, Scorer, evaluate_expression, months_until
+from readiness.core.scoring import ScoreCard, Scorer, evaluate_expression
 
 TODAY = dt.date(2026, 11, 24)
 

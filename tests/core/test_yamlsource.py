@@ -1,4 +1,4 @@
-"""Reading definition YAML safely (shared/security.md section 3, Y1)."""
+"""Reading definition YAML safely (docs/security.md, Y1)."""
 
 from __future__ import annotations
 

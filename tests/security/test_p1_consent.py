@@ -1,4 +1,4 @@
-"""Checklist item P1 (consent) of ../shared/security.md: nothing before consent, in the
+"""Checklist item P1 (consent) of docs/security.md: nothing before consent, in the
 intern's language, nothing ticked in advance, a stored record, and a new version asks again."""
 
 from __future__ import annotations

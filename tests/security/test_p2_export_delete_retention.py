@@ -1,4 +1,4 @@
-"""Checklist item P2 (export, delete, retention) of ../shared/security.md, and the access log
+"""Checklist item P2 (export, delete, retention) of docs/security.md, and the access log
 of coordinators' looks at intern records that an admin reads (APPI Art. 29 record)."""
 
 from __future__ import annotations

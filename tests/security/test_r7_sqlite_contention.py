@@ -1,4 +1,4 @@
-"""Checklist item R7 (SQLite contention) of ../shared/security.md: the embedded default under
+"""Checklist item R7 (SQLite contention) of docs/security.md: the embedded default under
 many writers. gunicorn with 2 workers x 4 threads on one SQLite file; 24 interns save pages
 as fast as they can; then the whole server is SIGKILLed. Passes when no request failed
 ("database is locked" or any other error), the file passes PRAGMA integrity_check, and every

@@ -1,4 +1,4 @@
-"""Checklist item T1 (access matrix) of ../shared/security.md: every GET route, for each of seven
+"""Checklist item T1 (access matrix) of docs/security.md: every GET route, for each of seven
 personas against tests/security/access.yaml, and refused POSTs that change nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checklist items T5 and T6 of ../shared/security.md: WeasyPrint reads only regular files
+"""Checklist items T5 and T6 of docs/security.md: WeasyPrint reads only regular files
 under static/ (section 2)."""
 
 from __future__ import annotations

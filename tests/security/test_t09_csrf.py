@@ -1,4 +1,4 @@
-"""Checklist item T9 (CSRF) of ../shared/security.md: every POST route in the URL map, sent by a
+"""Checklist item T9 (CSRF) of docs/security.md: every POST route in the URL map, sent by a
 user who may use it, without a token and with another session's token: 400 and no change.
 (A token older than an hour still works, and a refused page keeps what was typed:
 tests/web/test_bad_input.py::test_expired_csrf_token_keeps_what_was_typed.)"""

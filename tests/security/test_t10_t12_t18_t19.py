@@ -1,5 +1,5 @@
 """Checklist items T10 (safe GET), T12 (cookie content), T18 (template injection) and
-T19 (errors and Host) of ../shared/security.md section 7; each test is named after its item."""
+T19 (errors and Host) of docs/security.md section 7; each test is named after its item."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checklist item T11 (sessions) of ../shared/security.md: cookie flags, a new session on
+"""Checklist item T11 (sessions) of docs/security.md: cookie flags, a new session on
 sign-in, and sessions that end on sign-out and on a password change, even when an old
 cookie is replayed (a signed cookie alone cannot be revoked: the per-user nonce does it)."""
 

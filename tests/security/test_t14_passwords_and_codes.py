@@ -1,4 +1,4 @@
-"""Checklist item T14 (passwords, codes) of ../shared/security.md.
+"""Checklist item T14 (passwords, codes) of docs/security.md.
 
 Passwords: 8 to 128 characters of anything, kept verbatim; the ones guessers try first are
 refused. Second factor: coordinators and admins sign in with a password and a TOTP code

@@ -1,5 +1,5 @@
 """Checklist items T15 (redirects, headers) and T17 (validation of malformed requests) of
-../shared/security.md: every answer of every GET route carries the security headers, nothing
+docs/security.md: every answer of every GET route carries the security headers, nothing
 personal is cached, download names are safe; malformed bodies get a 4xx and store nothing.
 (`next=` targets: tests/web/test_auth_and_pages.py::test_next_only_goes_to_our_own_pages;
 answer validation on SQLite and PostgreSQL: tests/web/test_bad_input.py.)"""

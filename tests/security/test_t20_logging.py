@@ -1,4 +1,4 @@
-"""Checklist item T20 (logging) of ../shared/security.md: security events are logged, one
+"""Checklist item T20 (logging) of docs/security.md: security events are logged, one
 line each, in UTC, with ids but never a name, password or answer, and a CR/LF in what a
 visitor typed cannot forge a line."""
 

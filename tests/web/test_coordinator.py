@@ -101,25 +101,25 @@ def test_dashboard_filters_sorts_and_pages(app: Flask, make_user: MakeUser) -> N
     today = dt.date(2026, 11, 24)
     for n, (country, months) in enumerate([("vn", 2), ("vn", 10), ("id", 3), ("ph", 20)]):
         make_user(
-            f"p{n}",
+            f"pat{n}",
             "intern",
             "Org P",
             home_country=country,
             planned_return=dt.date(2026 + (11 + months) // 12, (10 + months) % 12 + 1, 1),
         )
-    make_user("q0", "intern", "Org Q", home_country="vn")
+    make_user("quinn0", "intern", "Org Q", home_country="vn")
     with app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.name == "Org P"))
         everyone = dashboard_page(org.id, DashboardQuery(), today)
         assert everyone.total == 4  # not the intern of Org Q
         vietnam = dashboard_page(org.id, DashboardQuery(country="vn"), today)
-        assert {u.username for u in vietnam.rows} == {"p0", "p1"}
+        assert {u.username for u in vietnam.rows} == {"pat0", "pat1"}
         soon = dashboard_page(org.id, DashboardQuery(returning_within=6), today)
-        assert {u.username for u in soon.rows} == {"p0", "p2"}
+        assert {u.username for u in soon.rows} == {"pat0", "pat2"}
         latest_first = dashboard_page(org.id, DashboardQuery(sort="return", descending=True), today)
-        assert [u.username for u in latest_first.rows] == ["p3", "p1", "p2", "p0"]
+        assert [u.username for u in latest_first.rows] == ["pat3", "pat1", "pat2", "pat0"]
         paged = dashboard_page(org.id, DashboardQuery(page=2), today, per_page=3)
-        assert (paged.total, paged.pages, [u.username for u in paged.rows]) == (4, 2, ["p3"])
+        assert (paged.total, paged.pages, [u.username for u in paged.rows]) == (4, 2, ["pat3"])
 
 
 def test_returning_soon_counts_interns_by_month_and_readiness(

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from readiness.core.dates import add_months, months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.locales import LOCALES, N_, translations
 from readiness.core.model import ChoiceQuestion, localize, parse_iso_date
@@ -29,7 +30,7 @@ from readiness.core.plan.result import (
     SavingsPlan,
     Text,
 )
-from readiness.core.scoring import ScoreCard, months_until
+from readiness.core.scoring import ScoreCard
 
 #: Connecting words of the reasons and timeline, as gettext messages (the UI catalogues
 #: translate them; see docs/translations.md). Placeholders are filled with localized text.
@@ -48,19 +49,6 @@ PHRASES: dict[str, str] = {
     "after_12": N_("12 months after return: review your first year"),
 }
 AFTER_RETURN_MONTHS = (1, 3, 6, 12)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (clamped to the month's last day)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def next_test_date(today: dt.date, months: list[int], min_months_ahead: int) -> dt.date:

@@ -1,4 +1,4 @@
-"""The database schema: bring any database readiness made to the newest migration.
+"""The database itself: whether it answers, and bringing it to the newest migration.
 
 Databases made before migrations existed (by ``create_all``) are adopted: stamped
 with the revision whose schema they have, then upgraded. One that matches no revision
@@ -7,11 +7,15 @@ is refused with what it lacks, and nothing is changed.
 
 from __future__ import annotations
 
+import logging
+
 import flask_migrate as migrations
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.extensions import db
 
+LOGGER = logging.getLogger("readiness.database")
 #: The revision whose schema databases made before migrations have (by ``create_all``).
 FIRST_REVISION = "0001"
 #: Columns that migrations after the first one add ("table.column"): a database that lacks
@@ -28,6 +32,17 @@ ADDED_AFTER_FIRST = {
 
 class SchemaError(RuntimeError):
     """The database cannot be adopted; the message says what it lacks and what to do."""
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (the readiness probe); logs why not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        LOGGER.exception("readyz: the database does not answer")
+        db.session.rollback()
+        return False
+    return True
 
 
 def upgrade_database() -> None:
