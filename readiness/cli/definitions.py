@@ -17,12 +17,11 @@ import click
 
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import check_answers
-from readiness.core.coverage import content_coverage, coverage_table, ui_coverage
+from readiness.core.coverage import coverage_table, definition_coverage, ui_coverage
 from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
-from readiness.core.loader import DEFINITION_KINDS, LoadedFile
+from readiness.core.loader import DEFINITION_KINDS
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES, TRANSLATIONS
-from readiness.core.model import Strict
 from readiness.core.scoring import Scorer
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
@@ -72,21 +71,12 @@ def check_command(folder: Path | None) -> None:
 
 
 def _print_coverage(definitions: DefinitionSet) -> int:
-    """Print the translation coverage table and any missing text in a complete locale."""
-    files: dict[str, LoadedFile[Strict]] = {}
-    for definition in definitions.definitions.values():
-        sources: list[LoadedFile[Strict]] = [
-            definition.questionnaire_source,
-            definition.rules_source,
-        ]
-        if definition.plan is not None:
-            sources += [definition.plan.plan_source, definition.plan.catalogue_source]
-        files.update((source.path, source) for source in sources)
+    """Print the translation coverage table and any missing text in a required language."""
     issues = IssueList()
     locales = list(LOCALES)
-    rows = content_coverage(files.values(), locales, COMPLETE_LOCALES, issues)
+    rows = definition_coverage(definitions, locales, COMPLETE_LOCALES, issues)
     rows.append(ui_coverage(TRANSLATIONS, locales, COMPLETE_LOCALES, issues))
-    click.echo("translation coverage (translated/texts; * = complete locale, must be full):")
+    click.echo("translation coverage (translated/texts; * = complete locale):")
     click.echo(coverage_table(rows, locales, COMPLETE_LOCALES))
     for issue in issues.sorted():
         click.echo(str(issue), err=True)

@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from readiness.core.errors import ErrorCode, IssueList
+from readiness.core.errors import ErrorCode, IssueList, did_you_mean, unknown
+from readiness.core.locales import LOCALES
 from readiness.core.model import (
+    DEFAULT_LOCALE,
     ChoiceQuestion,
     Condition,
     DateQuestion,
@@ -92,7 +94,7 @@ class ReferenceChecker:
         qid = cond.question
         where = doc.locate((*path, "question"))
         if qid not in known:
-            self.issues.add(ErrorCode.REF_002, where, f"unknown question '{qid}'")
+            self.issues.add(ErrorCode.REF_002, where, unknown("question", qid, known))
             return
         if qid not in earlier:
             self.issues.add(
@@ -204,12 +206,32 @@ class ReferenceChecker:
                 self.issues.add(
                     ErrorCode.REF_003,
                     doc.locate(path),
-                    f"'{value}' is not an answer of '{question.id}' (answers: {shown})",
+                    f"'{value}' is not an answer of '{question.id}' (answers: {shown})"
+                    f"{did_you_mean(value, allowed)}",
                 )
+
+
+def _check_languages(q: Questionnaire, doc: YamlDocument, issues: IssueList) -> None:
+    """Declared languages are ones readiness speaks, and English (the fallback) is one."""
+    for k, code in enumerate(q.languages or []):
+        if code not in LOCALES:
+            issues.add(
+                ErrorCode.I18N_003,
+                doc.locate(("languages", k)),
+                f"{unknown('language', code, LOCALES)}; readiness speaks {', '.join(LOCALES)}",
+            )
+    if q.languages is not None and DEFAULT_LOCALE not in q.languages:
+        issues.add(
+            ErrorCode.I18N_003,
+            doc.locate(("languages",)),
+            f"'{DEFAULT_LOCALE}' must be one of the languages: it is the text shown when a "
+            "language has none",
+        )
 
 
 def check_questionnaire(q: Questionnaire, doc: YamlDocument, issues: IssueList) -> None:
     """Check ids, numeric limits and conditions of one questionnaire."""
+    _check_languages(q, doc, issues)
     checker = ReferenceChecker(issues)
     checker.duplicates(doc, ((p.id, ("pages", i, "id")) for i, p in enumerate(q.pages)), "page")
     checker.duplicates(
@@ -257,7 +279,7 @@ def _check_question(
                 checker.issues.add(
                     ErrorCode.REF_003,
                     doc.locate((*path, "exclusive")),
-                    f"unknown option '{question.exclusive}'",
+                    unknown("option", question.exclusive, [o.id for o in question.options]),
                 )
     if isinstance(question, NumberQuestion):
         lo, hi = question.min, question.max

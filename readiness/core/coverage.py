@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from readiness.core.definitions import DefinitionSet
 from readiness.core.errors import ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile
 from readiness.core.model import DEFAULT_LOCALE, LOCALE_PATTERN, Strict
@@ -77,6 +78,29 @@ def content_coverage(
                     )
         result.append(coverage)
     return result
+
+
+def definition_coverage(
+    definitions: DefinitionSet,
+    locales: Iterable[str],
+    complete: Iterable[str],
+    issues: IssueList,
+) -> list[Coverage]:
+    """Coverage of every file of every definition; each text must be in the languages its
+    questionnaire declares (``languages``), or else in every ``complete`` locale."""
+    rows: dict[str, Coverage] = {}
+    for definition in definitions.definitions.values():
+        required = definition.questionnaire.languages or list(complete)
+        sources: list[LoadedFile[Strict]] = [
+            definition.questionnaire_source,
+            definition.rules_source,
+        ]
+        if definition.plan is not None:
+            sources += [definition.plan.plan_source, definition.plan.catalogue_source]
+        fresh = [s for s in sources if s.path not in rows]
+        for row in content_coverage(fresh, locales, required, issues):
+            rows[row.name] = row
+    return list(rows.values())
 
 
 def ui_coverage(

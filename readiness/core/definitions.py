@@ -19,7 +19,7 @@ from typing import Any
 
 from readiness.core.checks import check_questionnaire
 from readiness.core.conditions import Predicate, always, compile_condition
-from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location
+from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location, did_you_mean
 from readiness.core.loader import LoadedFile, M, files_of_kind, load_definition_text, load_folder
 from readiness.core.model import Page, Question, Questionnaire, RuleSet, Strict
 from readiness.core.plan.checks import check_catalogue, check_plan
@@ -224,7 +224,14 @@ def _check_plans(
         catalogue = catalogues.get(source.model.catalogue)
         if questionnaire is None or rules is None or catalogue is None:
             if not others_failed:
-                _report_missing_plan_parts(source, qid, catalogue is None, questionnaire, issues)
+                _report_missing_plan_parts(
+                    source,
+                    qid,
+                    catalogue is None and questionnaire is not None,
+                    catalogues,
+                    by_id,
+                    issues,
+                )
             continue
         check_plan(
             source.model,
@@ -256,15 +263,22 @@ def _report_missing_plan_parts(
     source: LoadedFile[PlanRules],
     qid: str,
     no_catalogue: bool,
-    questionnaire: LoadedFile[Questionnaire] | None,
+    catalogues: Mapping[str, object],
+    questionnaires: Mapping[str, object],
     issues: IssueList,
 ) -> None:
     """A plan names a catalogue, or a questionnaire with rules, that is not there (REF_007)."""
-    if no_catalogue and questionnaire is not None:
-        what, where = f"catalogue '{source.model.catalogue}'", ("catalogue",)
+    if no_catalogue:
+        name, known = source.model.catalogue, catalogues
+        what, where = f"catalogue '{name}'", ("catalogue",)
     else:
+        name, known = qid, questionnaires
         what, where = f"questionnaire '{qid}' with rules", ("questionnaire",)
-    issues.add(ErrorCode.REF_007, source.document.locate(where), f"no {what} for this plan")
+    issues.add(
+        ErrorCode.REF_007,
+        source.document.locate(where),
+        f"no {what} for this plan{did_you_mean(name, known)}",
+    )
 
 
 def _index_unique(

@@ -8,6 +8,8 @@ collects all issues instead of stopping at the first one.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -46,12 +48,15 @@ class ErrorCode(Enum):
     RULE_005 = "bands must cover 0 to 100"
     RULE_006 = "a scored option has no points"
     RULE_007 = "a dimension has no rules"
+    RULE_008 = "no answer of a rule gives any points"
+    RULE_009 = "a cap is above what the answers can add up to"
     QUEST_001 = "invalid numeric limits"
     PLAN_001 = "a resource has not been checked for too long"
     PLAN_002 = "a resource's last_checked date is in the future"
     RATE_001 = "the currency rates file is wrong"
     I18N_001 = "a text has no translation in a complete locale"
     I18N_002 = "a UI message has no translation in a complete locale"
+    I18N_003 = "a questionnaire names a language readiness does not speak"
     SET_001 = "no questionnaire found"
     SET_002 = "questionnaire has no rules file"
 
@@ -108,6 +113,17 @@ class IssueList:
 
     def sorted(self) -> list[DefinitionIssue]:
         return sorted(self.items, key=lambda i: (i.location, i.code.name))
+
+
+def did_you_mean(name: object, known: Iterable[object]) -> str:
+    """ " (did you mean 'x'?)" for the known id nearest to a misspelt one, else ""."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown(kind: str, name: object, known: Iterable[object]) -> str:
+    """The message for a reference to an id that does not exist, with the nearest one."""
+    return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
 
 
 class DefinitionError(Exception):

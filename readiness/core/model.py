@@ -250,6 +250,10 @@ class Questionnaire(Strict):
     version: Version
     title: LocalizedText
     description: LocalizedText | None = None
+    #: The languages every text of this questionnaire, its rules, plan and catalogue is
+    #: written in: ``check`` requires each text in each of them. Default: the languages
+    #: readiness promises complete (docs/translations.md); ``en`` is always required.
+    languages: list[LocaleCode] | None = Field(default=None, min_length=1)
     pages: list[Page] = Field(min_length=1, max_length=50)
     sources: list[NonEmptyText] = Field(default_factory=list)
 

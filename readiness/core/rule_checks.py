@@ -11,8 +11,9 @@ import itertools
 from typing import Any
 
 from readiness.core.checks import ReferenceChecker, answer_options
-from readiness.core.errors import ErrorCode, IssueList
+from readiness.core.errors import ErrorCode, IssueList, did_you_mean, unknown
 from readiness.core.model import (
+    ChoiceQuestion,
     DateQuestion,
     Expression,
     NumberQuestion,
@@ -21,6 +22,7 @@ from readiness.core.model import (
     Rule,
     RuleSet,
 )
+from readiness.core.points import reachable_points
 from readiness.core.yamlsource import YamlDocument
 
 _WEIGHT_TOLERANCE = 1e-6
@@ -53,7 +55,8 @@ def check_rules(
             ErrorCode.REF_007,
             doc.locate(("questionnaire",)),
             f"no questionnaire with id '{rules.questionnaire}' "
-            f"(known: {', '.join(questionnaires) or 'none'})",
+            f"(known: {', '.join(questionnaires) or 'none'})"
+            f"{did_you_mean(rules.questionnaire, questionnaires)}",
         )
         return
     known = {qu.id: qu for p in reversed(questionnaire.pages) for qu in reversed(p.questions)}
@@ -76,6 +79,13 @@ def _check_rule(
         _check_choice_rule(checker, doc, rule, path, known)
         return
     _check_expression(checker, doc, rule.value, (*path, "value"), known)
+    if rule.ranges and max(r.points for r in rule.ranges) <= 0:
+        issues.add(
+            ErrorCode.RULE_008,
+            doc.locate((*path, "ranges")),
+            "no range gives any points, so this rule can only score 0; give the best "
+            "range points, or remove the rule",
+        )
     _check_intervals(
         doc,
         [(r.min, r.max, (*path, "ranges", k)) for k, r in enumerate(rule.ranges or [])],
@@ -99,7 +109,8 @@ def _check_weights(rules: RuleSet, doc: YamlDocument, issues: IssueList) -> None
             issues.add(
                 ErrorCode.REF_006,
                 doc.locate(("rules", i, "dimension")),
-                f"unknown dimension '{rule.dimension}' (dimensions: {', '.join(dimension_ids)})",
+                f"{unknown('dimension', rule.dimension, dimension_ids)} "
+                f"(dimensions: {', '.join(dimension_ids)})",
             )
             continue
         per_dimension[rule.dimension] += rule.weight
@@ -131,7 +142,7 @@ def _check_choice_rule(
     question = known.get(rule.question or "")
     where = doc.locate((*path, "question"))
     if question is None:
-        checker.issues.add(ErrorCode.REF_002, where, f"unknown question '{rule.question}'")
+        checker.issues.add(ErrorCode.REF_002, where, unknown("question", rule.question, known))
         return
     allowed = answer_options(question)
     if allowed is None:
@@ -157,6 +168,37 @@ def _check_choice_rule(
             doc.locate((*path, "cap")),
             "'cap' is only for multiple_choice questions",
         )
+        return
+    _check_reachable(checker, doc, rule, path, question)
+
+
+def _check_reachable(
+    checker: ReferenceChecker,
+    doc: YamlDocument,
+    rule: Rule,
+    path: tuple[Any, ...],
+    question: Question,
+) -> None:
+    """A rule is scored out of what its answers can really give: never out of nothing,
+    and a cap above that is pointless (a warning: the lower figure is used)."""
+    multi = question.type == "multiple_choice"
+    exclusive = question.exclusive if isinstance(question, ChoiceQuestion) else None
+    uncapped = reachable_points(rule.points or {}, multi, exclusive, None)
+    if uncapped <= 0:
+        checker.issues.add(
+            ErrorCode.RULE_008,
+            doc.locate((*path, "points")),
+            "no answer gives any points, so this rule can only score 0; give the best "
+            "answer points, or remove the rule",
+        )
+    elif rule.cap is not None and rule.cap > uncapped:
+        checker.issues.add(
+            ErrorCode.RULE_009,
+            doc.locate((*path, "cap")),
+            f"cap {rule.cap:g} is above what the answers can add up to ({uncapped:g}); "
+            f"the rule is scored out of {uncapped:g}: lower the cap or remove it",
+            severity="warning",
+        )
 
 
 def _check_answer_keys(
@@ -175,7 +217,8 @@ def _check_answer_keys(
                 checker.issues.add(
                     ErrorCode.REF_003,
                     doc.locate((*path, mapping_name, key)),
-                    f"'{key}' is not an answer of '{question.id}' (answers: {shown})",
+                    f"'{key}' is not an answer of '{question.id}' (answers: {shown})"
+                    f"{did_you_mean(key, allowed)}",
                 )
 
 
@@ -195,7 +238,7 @@ def _check_expression(
         question = known.get(qid)
         where = doc.locate((*path, form))
         if question is None:
-            checker.issues.add(ErrorCode.REF_002, where, f"unknown question '{qid}'")
+            checker.issues.add(ErrorCode.REF_002, where, unknown("question", qid, known))
         elif not isinstance(question, wanted):
             checker.issues.add(
                 ErrorCode.REF_008,

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 from readiness.core.conditions import compile_condition
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.model import Band, Expression, Rule
+from readiness.core.model import Band, ChoiceQuestion, Expression, Rule
+from readiness.core.points import reachable_points, whole
 
 SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
 
@@ -97,7 +98,15 @@ class ScoreCard:
         return next((b for b in self.bands if b["id"] == band_id), {"id": band_id})
 
     def dimension(self, dimension_id: str) -> DimensionScore:
-        return next(d for d in self.dimensions if d.id == dimension_id)
+        """The dimension's score; :raises KeyError: when the card has no such dimension."""
+        found = self.find_dimension(dimension_id)
+        if found is None:
+            raise KeyError(dimension_id)
+        return found
+
+    def find_dimension(self, dimension_id: str) -> DimensionScore | None:
+        """The dimension's score, or None (a card scored with other rules may lack it)."""
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
 
 
 class _MissingAnswerError(Exception):
@@ -199,11 +208,11 @@ class _CompiledRule:
         self, question_id: str, cap: float | None, definition: AssessmentDefinition
     ) -> None:
         """A rule on one question's answers: points per answer (summed for multiple choice)."""
+        question = definition.questions[question_id]
         self.reads = [question_id]
-        self.multi = definition.questions[question_id].type == "multiple_choice"
-        positive = sum(p for p in self.points.values() if p > 0)
-        full = (cap or positive) if self.multi else max(self.points.values())
-        self.max_points = float(full)
+        self.multi = question.type == "multiple_choice"
+        exclusive = question.exclusive if isinstance(question, ChoiceQuestion) else None
+        self.max_points = float(reachable_points(self.points, self.multi, exclusive, cap))
 
     def _prepare_value(self, value: Expression, rule: Rule) -> None:
         """A rule on a computed value: points by the range the value falls in."""
@@ -293,13 +302,14 @@ class Scorer:
             self._dimension(dim_id, label, rules, shown, shown_ids, as_of)
             for dim_id, label, _weight, rules in self.dimensions
         ]
-        overall = round(
-            math.fsum(
-                weight * d.score
-                for (_, _, weight, _), d in zip(self.dimensions, dimensions, strict=True)
+        overall = float(
+            whole(
+                math.fsum(
+                    weight * d.score
+                    for (_, _, weight, _), d in zip(self.dimensions, dimensions, strict=True)
+                )
+                / self.total_weight
             )
-            / self.total_weight,
-            1,
         )
         return ScoreCard(
             questionnaire_id=definition.id,
@@ -351,5 +361,5 @@ class Scorer:
                     rule.display_question,
                 )
             )
-        score = round(min(100.0, max(0.0, raw_score)), 1)
+        score = float(whole(min(100.0, max(0.0, raw_score))))
         return DimensionScore(dim_id, label, score, self.band_for(score).id, tuple(contributions))

@@ -7,6 +7,7 @@ with Babel directly: the PDF is rendered in a worker process without Flask.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from typing import Any
 
@@ -17,6 +18,7 @@ from markupsafe import Markup, escape
 from readiness.core.locales import N_, babel_code, translations
 from readiness.core.model import RUBY, localize_source
 from readiness.core.money import ExchangeRates, currency_of
+from readiness.core.points import whole
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
 #: heading beside each heading.
@@ -202,7 +204,26 @@ def template_helpers(
         "say": partial(say, locale),
         "yen": partial(format_yen, locale=locale),
         "day": partial(format_date, locale=locale),
+        "score": score_text,
+        "whole": whole,
+        "band_class": band_class,
     }
+
+
+def score_text(score: float | None) -> str:
+    """A score as every page, PDF and CSV shows it: a whole number, rounded half up."""
+    return "—" if score is None else str(whole(score))
+
+
+def band_class(bands: Sequence[Mapping[str, Any]], band_id: str) -> str:
+    """The CSS class of a band by its place, lowest to highest, whatever its id:
+    ``band-low`` (the lowest), ``band-high`` (the highest) or ``band-mid``."""
+    ordered = sorted(bands, key=lambda band: band.get("min", 0))
+    ids = [band["id"] for band in ordered]
+    if band_id not in ids:
+        return "band-unknown"
+    place = ids.index(band_id)
+    return "band-low" if place == 0 else "band-high" if place == len(ids) - 1 else "band-mid"
 
 
 def _localize_inline(text: dict[str, str] | None, locale: str) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition, load_definition_texts
 from readiness.core.model import Page
+from readiness.core.points import whole
 from readiness.core.scoring import ScoreCard, Scorer
 from readiness.extensions import db
 from readiness.models import (
@@ -111,10 +112,10 @@ def refresh_intern_summary(user: User) -> None:
     user.assessment_status = REASSESSED if previous else SUBMITTED
     user.latest_assessment_id = submitted[0].id
     user.latest_overall = latest.overall
-    user.overall_change = round(latest.overall - previous.overall, 1) if previous else None
+    user.overall_change = float(whole(latest.overall - previous.overall)) if previous else None
     before = {d.id: d.score for d in previous.dimensions} if previous else {}
     for dim in latest.dimensions:
-        change = round(dim.score - before[dim.id], 1) if dim.id in before else None
+        change = float(whole(dim.score - before[dim.id])) if dim.id in before else None
         db.session.add(
             LatestScore(
                 user_id=user.id,

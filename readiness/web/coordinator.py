@@ -25,10 +25,11 @@ from flask_login import current_user
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
+from readiness.core.points import whole
 from readiness.i18n import select_locale
 from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
-from readiness.reports.formatting import BAND_MARKS, format_date
+from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
 from readiness.services.assessments import submitted_assessments
 from readiness.services.bulk_reports import create_job, find_job
 from readiness.services.cohort import (
@@ -94,7 +95,7 @@ def dashboard() -> str:
 
 
 class Cell(NamedTuple):
-    """A score as the table prints it: number, band (class and words) and change."""
+    """A score as the table prints it: number, band (CSS class and words) and change."""
 
     score: str
     band: str
@@ -120,16 +121,18 @@ def _cell(
     score: float, change: float | None, band: str = "", band_label: str = "", band_mark: str = ""
 ) -> Cell:
     trend = "" if not change else "up" if change > 0 else "down"
-    shown_change = "" if change is None else f"{change:+.0f}"
-    return Cell(f"{score:.0f}", band, band_label, band_mark, shown_change, trend)
+    shown_change = "" if change is None else f"{whole(change):+d}"
+    return Cell(score_text(score), band, band_label, band_mark, shown_change, trend)
 
 
 def table_rows(
     page: DashboardPage, definition: AssessmentDefinition, today: dt.date
 ) -> list[TableRow]:
     locale = select_locale()
-    band_labels = {b.id: localize(b.label, locale) for b in definition.rules.bands}
-    marks = {b.id: BAND_MARKS[i % len(BAND_MARKS)] for i, b in enumerate(definition.rules.bands)}
+    bands = sorted(definition.rules.bands, key=lambda band: band.min)
+    band_labels = {b.id: localize(b.label, locale) for b in bands}
+    marks = {b.id: BAND_MARKS[i % len(BAND_MARKS)] for i, b in enumerate(bands)}
+    band_data = [b.model_dump() for b in bands]
     statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
     dimensions = [d.id for d in definition.rules.dimensions]
     rows = []
@@ -139,7 +142,7 @@ def table_rows(
             _cell(
                 s.score,
                 s.change or None,
-                s.band,
+                band_class(band_data, s.band),
                 band_labels.get(s.band, s.band),
                 marks.get(s.band, ""),
             )

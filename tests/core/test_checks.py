@@ -141,6 +141,35 @@ def test_rule_forgetting_an_option(load_issues: Load) -> None:
     assert "n3" in message
 
 
+def test_a_rule_whose_answers_give_no_points_is_refused(load_issues: Load) -> None:
+    """RULE_008: a rule that can only score 0 would hold its dimension below 100 forever."""
+    code, _, line, message = only(
+        load_issues(rules={"points: {none: 0, n4: 50, n3: 100}": "points: {none: 0, n4: 0, n3: 0}"})
+    )
+    assert code == "RULE_008"
+    assert "no answer gives any points" in message
+    assert line == line_of(MINI_RULES, "points: {none: 0, n4: 50, n3: 100}")
+    code, _, _, message = only(
+        load_issues(
+            rules={
+                "      - {min: 1, points: 100}": "      - {min: 1, points: 0}",
+                "{min: 0.5, max: 1, points: 50}": "{min: 0.5, max: 1, points: 0}",
+            }
+        )
+    )
+    assert (code, "no range gives any points" in message) == ("RULE_008", True)
+
+
+def test_a_cap_above_what_the_answers_add_up_to_is_a_warning(load_issues: Load) -> None:
+    """RULE_009: forklift and welding add up to 150; a cap of 200 is lowered to 150."""
+    issues = load_issues(rules={"    cap: 100\n": "    cap: 200\n"})
+    assert issues.errors == []
+    (warning,) = issues.warnings
+    assert warning.code.name == "RULE_009"
+    assert "above what the answers can add up to (150)" in warning.message
+    assert warning.location.line == line_of(MINI_RULES, "    cap: 100")
+
+
 def test_rule_weights_that_do_not_add_up(load_issues: Load) -> None:
     """RULE_001: rule weights per dimension, and dimension weights, add up to 100."""
     code, _, line, message = only(load_issues(rules={"    weight: 30\n": "    weight: 25\n"}))
@@ -264,3 +293,22 @@ def test_two_questionnaires_with_one_id(write_definitions: Callable[..., Path]) 
     _, issues = load_definitions(folder)
     assert [i.code.name for i in issues.errors] == ["REF_001"]
     assert "also used in" in issues.errors[0].message
+
+
+def test_an_unknown_question_in_a_condition_suggests_the_nearest(load_issues: Load) -> None:
+    code, _, _, message = only(
+        load_issues(questionnaire={"show_if: {question: programme": "show_if: {question: programe"})
+    )
+    assert code == "REF_002"
+    assert message == "unknown question 'programe' (did you mean 'programme'?)"
+
+
+def test_declared_languages_are_required_and_known(load_issues: Load) -> None:
+    """I18N_003: a language readiness does not speak, or a list without English."""
+    issues = load_issues(questionnaire={'version: "1"\n': 'version: "1"\nlanguages: [en, vn]\n'})
+    (issue,) = issues.errors
+    assert issue.code.name == "I18N_003"
+    assert "unknown language 'vn' (did you mean 'vi'?)" in issue.message
+    issues = load_issues(questionnaire={'version: "1"\n': 'version: "1"\nlanguages: [ja]\n'})
+    assert [i.code.name for i in issues.errors] == ["I18N_003"]
+    assert "'en' must be one of the languages" in issues.errors[0].message

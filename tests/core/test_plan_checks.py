@@ -115,3 +115,35 @@ def test_stale_entries_are_flagged_by_check(copy) -> None:
     assert result.exit_code == 0
     assert "PLAN_001: warning: resource 'jitco_returnee_support' was last checked" in result.output
     assert "1 warning(s)" in result.output
+
+
+def test_the_roles_a_plan_names_are_checked_with_the_nearest_id(copy) -> None:
+    """REF_006 for a savings or language dimension that the rules do not have; REF_002 for a
+    role question that the questionnaire does not have; each suggests the nearest id."""
+    folder = copy(PLAN, "  dimension: financing\n", "  dimension: finance\n")
+    (issue,) = errors(folder).errors
+    assert issue.code.name == "REF_006"
+    assert "unknown dimension 'finance' (did you mean 'financing'?)" in issue.message
+    assert issue.location.line == line_of(folder, PLAN, "dimension: finance")
+    folder = copy(PLAN, "  question: jlpt\n", "  question: jlpt_lvl\n")
+    messages = [str(i) for i in errors(folder).errors]
+    assert any("REF_002" in m and "did you mean 'jlpt'?" in m for m in messages)
+
+
+def test_a_plan_without_a_savings_plan_or_language_goal_is_valid(copy) -> None:
+    """Both sections are optional: a programme without them leaves them out."""
+    folder = copy(PLAN, "savings:\n", "unused_savings:\n")
+    text = (folder / PLAN).read_text(encoding="utf-8")
+    start, end = text.index("unused_savings:\n"), text.index("steps:\n")
+    (folder / PLAN).write_text(text[:start] + text[end:], encoding="utf-8")
+    definitions, issues = load_definitions(folder, dt.date(2026, 11, 24))
+    assert issues.errors == []
+    assert definitions is not None
+    assert definitions.default.plan.plan.savings is None
+
+
+def test_a_misspelt_catalogue_name_suggests_the_right_one(copy) -> None:
+    folder = copy(PLAN, "catalogue: resources\n", "catalogue: resource\n")
+    (issue,) = errors(folder).errors
+    assert issue.code.name == "REF_007"
+    assert "no catalogue 'resource' for this plan (did you mean 'resources'?)" in issue.message

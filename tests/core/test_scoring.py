@@ -12,6 +12,7 @@ import pytest
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.core.model import Expression
+from readiness.core.points import reachable_points, whole
 from readiness.core.scoring import ScoreCard, Scorer, evaluate_expression
 
 TODAY = dt.date(2026, 11, 24)
@@ -177,3 +178,56 @@ def test_the_real_rules_on_a_hand_checked_intern(
     ssw = contribution(card, "skills", "ssw_test_level")
     assert ssw.status == "not_applicable"  # a TITP intern is not asked the SSW test
     assert all(0 <= d.score <= 100 for d in card.dimensions)
+
+
+def test_a_multiple_choice_rule_is_scored_out_of_what_its_answers_can_give(
+    write_definitions: Any,
+) -> None:
+    """The cap (200) is above what forklift and welding add up to (150): both earn it all."""
+    folder = write_definitions(
+        rules={
+            "points: {forklift: 50, welding: 100, none: 0}\n    cap: 100": (
+                "points: {forklift: 50, welding: 100, none: 0}\n    cap: 200"
+            )
+        }
+    )
+    card = Scorer(require_definitions(folder).default).score(
+        answers(certs=["forklift", "welding"]), TODAY
+    )
+    certs = contribution(card, "skills", "certs")
+    assert (certs.points, certs.max_points) == (150.0, 150.0)
+    assert certs.share == pytest.approx(certs.possible)  # all of it, not 150 of 200
+
+
+def test_the_exclusive_answer_counts_alone() -> None:
+    """With an exclusive option, the best is the other options together, or it alone."""
+    points = {"forklift": 50, "welding": 100, "none": 0}
+    assert reachable_points(points, True, "none", None) == 150
+    assert reachable_points({**points, "none": 200}, True, "none", None) == 200
+    assert reachable_points(points, True, None, 120) == 120
+    assert reachable_points({"a": 0, "b": 30}, False, None, None) == 30
+
+
+@pytest.mark.parametrize(("raw", "shown"), [(49.49, 49), (49.5, 50), (50.5, 51), (99.5, 100)])
+def test_scores_are_rounded_half_up_to_whole_numbers(raw: float, shown: int) -> None:
+    assert whole(raw) == shown
+
+
+def test_the_band_is_chosen_from_the_rounded_score(write_definitions: Any) -> None:
+    """Confidence 3 of 5 weighs 99 and SSW test 'no' 1: 49.5 shows as 50, in band mid (40-70)."""
+    folder = write_definitions(
+        rules={
+            "    weight: 50\n    question: ssw_test": "    weight: 1\n    question: ssw_test",
+            "  - id: certs\n    dimension: skills\n    weight: 30": (
+                "  - id: certs\n    dimension: language\n    weight: 30"
+            ),
+            "    weight: 20\n    question: confidence": "    weight: 99\n    question: confidence",
+            "    weight: 100\n    question: jlpt": "    weight: 70\n    question: jlpt",
+        }
+    )
+    card = Scorer(require_definitions(folder).default).score(
+        answers(programme="ssw", ssw_test="no", confidence=3), TODAY
+    )
+    skills = card.dimension("skills")
+    assert sum(c.share for c in skills.contributions) == pytest.approx(49.5)
+    assert (skills.score, skills.band) == (50.0, "mid")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from readiness.core.checks import answer_options
 from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.core.model import ChoiceQuestion, NumberQuestion, Question, TextQuestion
+from readiness.core.points import whole
 from readiness.core.scoring import Scorer
 from tests.fixtures import QUESTIONNAIRES
 
@@ -61,7 +62,8 @@ def test_every_score_is_between_0_and_100(answers: dict[str, Any]) -> None:
     for dimension in card.dimensions:
         assert 0 <= dimension.score <= 100
         shares = sum(c.share for c in dimension.contributions)
-        assert abs(shares - dimension.score) <= 0.051  # the why adds up to the score
+        # the why adds up to the score, rounded half up to a whole number (docs: scoring)
+        assert dimension.score == whole(min(100.0, max(0.0, shares)))
 
 
 @SETTINGS

@@ -115,8 +115,8 @@ class _PlanBuilder:
         field_ok = ANY in resource.fields or self.field in resource.fields
         return country_ok and field_ok
 
-    def matched(self, resource: Resource, dimension: str) -> MatchedResource:
-        score = self.card.dimension(dimension) if dimension else None
+    def matched(self, resource: Resource, dimension: str | None) -> MatchedResource:
+        score = self.card.find_dimension(dimension) if dimension else None
         country = (
             _phrase("everywhere")
             if ANY in resource.countries
@@ -155,9 +155,10 @@ class _PlanBuilder:
             for r in step.resources
             if self.fits_profile(self.plan.resources[r])
         ]
-        if step.match is not None:
+        scored = self.card.find_dimension(step.dimension)
+        if step.match is not None and scored is not None:
             dimensions = set(step.match.dimensions or [step.dimension])
-            band = self.card.dimension(step.dimension).band
+            band = scored.band
             phases = {step.phase, "both"}
             for resource in self.plan.catalogue.resources:
                 if (
@@ -172,8 +173,10 @@ class _PlanBuilder:
         return tuple(self.matched(r, step.dimension) for r in chosen)
 
     def step_applies(self, step: Step) -> bool:
-        band = self.card.dimension(step.dimension).band
-        if step.bands is not None and band not in step.bands:
+        scored = self.card.find_dimension(step.dimension)
+        if scored is None:  # a card scored with other rules than these
+            return False
+        if step.bands is not None and scored.band not in step.bands:
             return False
         return self.plan.step_applies(step.id, self.shown)
 
@@ -196,7 +199,8 @@ class _PlanBuilder:
 def _dimension_order(card: ScoreCard) -> list[str]:
     """Dimensions with the biggest gap (lowest score) first; ties keep the rules' order."""
     position = {d.id: i for i, d in enumerate(card.dimensions)}
-    return sorted(position, key=lambda d: (card.dimension(d).score, position[d]))
+    scores = {d.id: d.score for d in card.dimensions}
+    return sorted(position, key=lambda d: (scores[d], position[d]))
 
 
 def build_action_plan(
@@ -260,8 +264,10 @@ def _dimension_plan(
     return DimensionPlan(dim_id, dict(score.label), score.score, score.band, dict(band), steps)
 
 
-def _savings_plan(builder: _PlanBuilder) -> SavingsPlan:
+def _savings_plan(builder: _PlanBuilder) -> SavingsPlan | None:
     questions = builder.rules.savings
+    if questions is None:
+        return None
     shown = builder.shown
     capital = shown.get(questions.capital_needed)
     savings = float(shown.get(questions.savings, 0))
@@ -276,8 +282,9 @@ def _savings_plan(builder: _PlanBuilder) -> SavingsPlan:
     )
     loans: tuple[MatchedResource, ...] = ()
     if not closes:
+        serves = questions.dimension
         loans = tuple(
-            builder.matched(r, "financing" if "financing" in r.dimensions else "")
+            builder.matched(r, serves if serves in r.dimensions else None)
             for r in builder.plan.catalogue.resources
             if r.kind in ("loan", "grant") and builder.fits_profile(r) and ANY not in r.countries
         )
@@ -296,8 +303,10 @@ def _savings_plan(builder: _PlanBuilder) -> SavingsPlan:
     )
 
 
-def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
+def _language_goal(builder: _PlanBuilder) -> LanguageGoal | None:
     language = builder.rules.language
+    if language is None:
+        return None
     current = builder.shown.get(language.question)
     levels = language.levels
     index = levels.index(current) if current in levels else 0
@@ -305,7 +314,7 @@ def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
     test_date = next_test_date(builder.today, language.test_months, language.min_months_ahead)
     before_return = builder.return_date is None or test_date <= builder.return_date
     resources = tuple(
-        builder.matched(builder.plan.resources[r], "language")
+        builder.matched(builder.plan.resources[r], language.dimension)
         for r in language.resources
         if builder.fits_profile(builder.plan.resources[r])
     )
@@ -322,14 +331,14 @@ def _language_goal(builder: _PlanBuilder) -> LanguageGoal:
 
 
 def _timeline(
-    builder: _PlanBuilder, dimensions: tuple[DimensionPlan, ...], language: LanguageGoal
+    builder: _PlanBuilder, dimensions: tuple[DimensionPlan, ...], language: LanguageGoal | None
 ) -> tuple[Milestone, ...]:
     by_date: dict[str, list[str]] = {}
     for step in (s for dim in dimensions for s in dim.steps):
         by_date.setdefault(step.due, []).append(step.id)
     milestones = [Milestone(builder.today.isoformat(), _phrase("today"), ())]
     milestones += [Milestone(day, _phrase("due"), tuple(ids)) for day, ids in by_date.items()]
-    if language.test_date and language.target:
+    if language is not None and language.test_date and language.target:
         label = _phrase("test", test=language.test_name, level=language.target_label)
         milestones.append(Milestone(language.test_date, label, ()))
     if builder.return_date:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from readiness.core.checks import ReferenceChecker
-from readiness.core.errors import ErrorCode, IssueList
+from readiness.core.errors import ErrorCode, IssueList, did_you_mean, unknown
 from readiness.core.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -21,7 +21,7 @@ from readiness.core.model import (
     Questionnaire,
     RuleSet,
 )
-from readiness.core.plan.model import ANY, Catalogue, PlanRules, Step
+from readiness.core.plan.model import ANY, Catalogue, LanguagePlan, PlanRules, Step
 from readiness.core.yamlsource import YamlDocument
 
 
@@ -43,7 +43,7 @@ def _question_of_type(
 ) -> Question | None:
     question = known.get(question_id)
     if question is None:
-        issues.add(ErrorCode.REF_002, doc.locate(path), f"unknown question '{question_id}'")
+        issues.add(ErrorCode.REF_002, doc.locate(path), unknown("question", question_id, known))
         return None
     if not isinstance(question, wanted):
         issues.add(
@@ -74,9 +74,12 @@ def check_plan(
     known = {q.id: q for page in questionnaire.pages for q in page.questions}
     found = _role_questions(plan, doc, known, issues)
     resource_ids = {r.id for r in catalogue.resources}
-    _check_language(plan, doc, found[("language", "question")], resource_ids, catalogue, issues)
     dimensions = {d.id for d in rules.dimensions}
     bands = {b.id for b in rules.bands}
+    _check_role_dimensions(plan, doc, dimensions, issues)
+    if plan.language is not None:
+        level_question = found[("language", "question")]
+        _check_language(plan.language, doc, level_question, resource_ids, catalogue, issues)
     _check_steps(plan, doc, known, dimensions, bands, resource_ids, issues)
     countries = _option_ids(found[("profile", "country")]) | {ANY}
     fields = _option_ids(found[("profile", "field")]) | {ANY}
@@ -84,38 +87,61 @@ def check_plan(
     _flag_stale(catalogue, catalogue_doc, plan.stale_after_days, today, issues)
 
 
+#: The questions a plan names, by role: (section, key) -> (question type, what it is).
+PROFILE_ROLES: dict[tuple[str, str], tuple[type[Question], str]] = {
+    ("profile", "country"): (ChoiceQuestion, "the country"),
+    ("profile", "field"): (ChoiceQuestion, "the field"),
+    ("profile", "programme"): (ChoiceQuestion, "the programme"),
+    ("profile", "return_date"): (DateQuestion, "the return date"),
+}
+SAVINGS_ROLES: dict[tuple[str, str], tuple[type[Question], str]] = {
+    ("savings", "savings"): (NumberQuestion, "savings"),
+    ("savings", "monthly_saving"): (NumberQuestion, "monthly saving"),
+    ("savings", "capital_needed"): (NumberQuestion, "capital needed"),
+    ("savings", "debt"): (NumberQuestion, "debt"),
+}
+LANGUAGE_ROLES: dict[tuple[str, str], tuple[type[Question], str]] = {
+    ("language", "question"): (ChoiceQuestion, "the language level"),
+}
+
+
 def _role_questions(
     plan: PlanRules, doc: YamlDocument, known: dict[str, Question], issues: IssueList
 ) -> dict[tuple[str, str], Question | None]:
     """The questions the plan names for its roles (profile, savings, language), if right."""
-    roles: dict[tuple[str, str], tuple[str, type[Question], str]] = {
-        ("profile", "country"): (plan.profile.country, ChoiceQuestion, "the country"),
-        ("profile", "field"): (plan.profile.field, ChoiceQuestion, "the field"),
-        ("profile", "programme"): (plan.profile.programme, ChoiceQuestion, "the programme"),
-        ("profile", "return_date"): (plan.profile.return_date, DateQuestion, "the return date"),
-        ("savings", "savings"): (plan.savings.savings, NumberQuestion, "savings"),
-        ("savings", "monthly_saving"): (
-            plan.savings.monthly_saving,
-            NumberQuestion,
-            "monthly saving",
-        ),
-        ("savings", "capital_needed"): (
-            plan.savings.capital_needed,
-            NumberQuestion,
-            "capital needed",
-        ),
-        ("language", "question"): (plan.language.question, ChoiceQuestion, "the language level"),
-    }
-    if plan.savings.debt is not None:
-        roles[("savings", "debt")] = (plan.savings.debt, NumberQuestion, "debt")
-    return {
-        path: _question_of_type(issues, doc, path, known, qid, wanted, what)
-        for path, (qid, wanted, what) in roles.items()
-    }
+    sections: list[tuple[Any, dict[tuple[str, str], tuple[type[Question], str]]]] = [
+        (plan.profile, PROFILE_ROLES),
+        (plan.savings, SAVINGS_ROLES),
+        (plan.language, LANGUAGE_ROLES),
+    ]
+    found: dict[tuple[str, str], Question | None] = {}
+    for section, roles in sections:
+        for path, (wanted, what) in roles.items():
+            question_id = getattr(section, path[1], None) if section is not None else None
+            found[path] = (
+                None
+                if question_id is None
+                else _question_of_type(issues, doc, path, known, question_id, wanted, what)
+            )
+    return found
+
+
+def _check_role_dimensions(
+    plan: PlanRules, doc: YamlDocument, dimensions: set[str], issues: IssueList
+) -> None:
+    """The dimensions that the savings plan and the language goal say they serve exist."""
+    for section, name in ((plan.savings, "savings"), (plan.language, "language")):
+        dimension = section.dimension if section is not None else None
+        if dimension is not None and dimension not in dimensions:
+            issues.add(
+                ErrorCode.REF_006,
+                doc.locate((name, "dimension")),
+                unknown("dimension", dimension, dimensions),
+            )
 
 
 def _check_language(
-    plan: PlanRules,
+    language: LanguagePlan,
     doc: YamlDocument,
     level_question: Question | None,
     resource_ids: set[str],
@@ -124,19 +150,20 @@ def _check_language(
 ) -> None:
     """The language goal's levels are answers of its question; its resources exist."""
     levels = _option_ids(level_question)
-    for k, level in enumerate(plan.language.levels):
+    for k, level in enumerate(language.levels):
         if level_question is not None and level not in levels:
             issues.add(
                 ErrorCode.REF_003,
                 doc.locate(("language", "levels", k)),
-                f"'{level}' is not an answer of '{plan.language.question}'",
+                f"'{level}' is not an answer of '{language.question}'{did_you_mean(level, levels)}",
             )
-    for k, resource_id in enumerate(plan.language.resources):
+    for k, resource_id in enumerate(language.resources):
         if resource_id not in resource_ids:
             issues.add(
                 ErrorCode.REF_009,
                 doc.locate(("language", "resources", k)),
-                f"unknown resource '{resource_id}' (not in catalogue '{catalogue.id}')",
+                f"{unknown('resource', resource_id, resource_ids)} "
+                f"(not in catalogue '{catalogue.id}')",
             )
 
 
@@ -172,28 +199,28 @@ def _check_step_references(
         issues.add(
             ErrorCode.REF_006,
             doc.locate((*path, "dimension")),
-            f"unknown dimension '{step.dimension}'",
+            unknown("dimension", step.dimension, dimensions),
         )
     for k, band in enumerate(step.bands or []):
         if band not in bands:
             issues.add(
                 ErrorCode.REF_010,
                 doc.locate((*path, "bands", k)),
-                f"unknown band '{band}' (bands: {', '.join(sorted(bands))})",
+                f"{unknown('band', band, bands)} (bands: {', '.join(sorted(bands))})",
             )
     for k, resource_id in enumerate(step.resources):
         if resource_id not in resource_ids:
             issues.add(
                 ErrorCode.REF_009,
                 doc.locate((*path, "resources", k)),
-                f"unknown resource '{resource_id}'",
+                unknown("resource", resource_id, resource_ids),
             )
     for k, dimension in enumerate((step.match.dimensions or []) if step.match else []):
         if dimension not in dimensions:
             issues.add(
                 ErrorCode.REF_006,
                 doc.locate((*path, "match", "dimensions", k)),
-                f"unknown dimension '{dimension}'",
+                unknown("dimension", dimension, dimensions),
             )
 
 
@@ -218,7 +245,8 @@ def _check_resources(
                     issues.add(
                         code,
                         doc.locate(("resources", i, name, k)),
-                        f"'{value}' is not one of the {name} ({', '.join(sorted(allowed))})",
+                        f"'{value}' is not one of the {name} ({', '.join(sorted(allowed))})"
+                        f"{did_you_mean(value, allowed)}",
                     )
 
 

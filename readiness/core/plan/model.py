@@ -97,6 +97,8 @@ class SavingsQuestions(Strict):
     monthly_saving: Identifier
     capital_needed: Identifier
     debt: Identifier | None = None
+    #: The dimension the savings plan and its loans serve (a loan "helps" it); optional.
+    dimension: Identifier | None = None
     #: The most a worker can be expected to save a month; above it the gap needs a loan.
     max_monthly_saving: int = Field(gt=0)
     source: NonEmptyText
@@ -106,6 +108,8 @@ class LanguagePlan(Strict):
     """How to set a Japanese-language target: levels in order and when the test is held."""
 
     question: Identifier
+    #: The dimension the language goal and its resources serve; optional.
+    dimension: Identifier | None = None
     #: Option ids from the lowest level to the highest.
     levels: list[Identifier] = Field(min_length=2)
     test_name: LocalizedText
@@ -152,6 +156,8 @@ class PlanRules(Strict):
     #: Resources checked longer ago than this are flagged by ``check`` and marked in plans.
     stale_after_days: int = Field(default=365, ge=1, le=3650)
     profile: ProfileQuestions
-    savings: SavingsQuestions
-    language: LanguagePlan
+    #: A savings plan towards the capital needed (leave out when the programme has none).
+    savings: SavingsQuestions | None = None
+    #: A language goal with a test date (leave out when the programme has none).
+    language: LanguagePlan | None = None
     steps: list[Step] = Field(min_length=1, max_length=300)
