@@ -107,13 +107,11 @@ def score_command(
     except ValueError as exc:
         raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
     answers = _read_answers(answers_file)
-    clean, problems = check_answers(definition, answers.data)
+    clean, problems = check_answers(definition, answers.data, day)
     if problems:
         for question_id, problem in problems.items():
-            click.echo(
-                f"{answers.locate((question_id,), key=True)}: ANSWER: '{question_id}' {problem}",
-                err=True,
-            )
+            where = answers.locate((question_id,), key=True)
+            click.echo(f"{where}: ANSWER: '{question_id}' {problem.english()}", err=True)
         sys.exit(1)
     card = Scorer(definition).score(clean, day)
     click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))

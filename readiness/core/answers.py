@@ -1,77 +1,165 @@
-"""Check a set of answers against a questionnaire (for files of answers given to the CLI)."""
+"""Whether an answer is one a question can take: the one check for every way in.
+
+The web form, ``flask score``, the demo data and the preview page all ask
+:func:`check_answer` (or :func:`check_answers` for a whole set). A problem is a code and
+its details; :meth:`AnswerProblem.english` words it for the command line, and the web
+says it in the page's language from the same code.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 from readiness.core.checks import answer_options
 from readiness.core.definitions import AssessmentDefinition
-from readiness.core.model import NumberQuestion, Question, TextQuestion, parse_iso_date
+from readiness.core.model import (
+    ChoiceQuestion,
+    DateQuestion,
+    NumberQuestion,
+    Question,
+    TextQuestion,
+    parse_iso_date,
+)
+from readiness.core.readings import EARLIEST_DATE, LATEST_DATE
+
+#: The most options one multiple-choice answer may hold (a tampered post may send more).
+MAX_CHOICES = 100
+
+NOT_AN_OPTION, NEEDS_A_LIST, TOO_MANY = "not_an_option", "needs_a_list", "too_many"
+NOT_ALONE, NOT_A_NUMBER, NOT_WHOLE = "exclusive_not_alone", "not_a_number", "not_whole"
+OUT_OF_RANGE, NOT_A_DATE, YEAR_OUT_OF_RANGE = "out_of_range", "not_a_date", "year_out_of_range"
+DATE_PASSED, DATE_AHEAD, NOT_TEXT, TOO_LONG = "date_passed", "date_ahead", "not_text", "too_long"
+UNKNOWN_QUESTION = "unknown_question"
+
+_ENGLISH = {
+    NOT_AN_OPTION: "'{value}' is not an answer (answers: {answers})",
+    NEEDS_A_LIST: "needs a list of option ids",
+    TOO_MANY: "has more than {limit} answers",
+    NOT_ALONE: "'{option}' cannot be combined with other answers",
+    NOT_A_NUMBER: "needs a number",
+    NOT_WHOLE: "needs a whole number",
+    OUT_OF_RANGE: "must be between {low} and {high}",
+    NOT_A_DATE: "needs a date written YYYY-MM-DD",
+    YEAR_OUT_OF_RANGE: "must be a date from {earliest} to {latest}",
+    DATE_PASSED: "is a date that has passed; give one from {today} on",
+    DATE_AHEAD: "is a date in the future; give {today} or earlier",
+    NOT_TEXT: "needs text",
+    TOO_LONG: "is longer than {limit} characters",
+    UNKNOWN_QUESTION: "is not a question of this questionnaire",
+}
 
 
-def normalize_answer(question: Question, value: Any) -> tuple[Any, str | None]:
-    """Return (answer in the core's form, problem or None)."""
-    if question.type == "yes_no" and isinstance(value, bool):
-        value = "yes" if value else "no"
-    if question.type == "multiple_choice":
-        if not isinstance(value, list):
-            return value, "needs a list of option ids"
-        return _check_options(question, value)
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why an answer was refused: a code, and what the message needs to say it."""
+
+    code: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def english(self) -> str:
+        return _ENGLISH[self.code].format(**self.details)
+
+
+def check_answer(question: Question, value: Any, today: dt.date) -> AnswerProblem | None:
+    """What is wrong with ``value`` as an answer to ``question`` on ``today``, if anything.
+
+    ``value`` is in the core's form: option ids, numbers, ``YYYY-MM-DD`` text, text.
+    """
+    if isinstance(question, ChoiceQuestion) and question.type == "multiple_choice":
+        return _check_choices(question, value)
     if isinstance(question, NumberQuestion):
         return _check_number(question, value)
-    if question.type == "date":
-        if not isinstance(value, str) or parse_iso_date(value) is None:
-            return value, "needs a date written YYYY-MM-DD"
-        return value, None
+    if isinstance(question, DateQuestion):
+        return _check_date(question, value, today)
     if isinstance(question, TextQuestion):
         if not isinstance(value, str):
-            return value, "needs text"
+            return AnswerProblem(NOT_TEXT)
         if len(value) > question.length_limit:
-            return value, f"is longer than {question.length_limit} characters"
-        return value, None
-    return _check_options(question, [value], single=True)
+            return AnswerProblem(TOO_LONG, {"limit": question.length_limit})
+        return None
+    return _check_options(question, [value])
 
 
-def _check_options(
-    question: Question, values: list[Any], *, single: bool = False
-) -> tuple[Any, str | None]:
+def _check_options(question: Question, values: list[Any]) -> AnswerProblem | None:
     allowed = answer_options(question) or []
-    wrong = [v for v in values if v not in allowed or isinstance(v, bool)]
+    wrong = [v for v in values if isinstance(v, bool) or v not in allowed]
     if wrong:
         shown = ", ".join(str(a) for a in allowed)
-        return values, f"'{wrong[0]}' is not an answer (answers: {shown})"
-    return (values[0] if single else values), None
+        return AnswerProblem(NOT_AN_OPTION, {"value": wrong[0], "answers": shown})
+    return None
 
 
-def _check_number(question: NumberQuestion, value: Any) -> tuple[Any, str | None]:
+def _check_choices(question: ChoiceQuestion, value: Any) -> AnswerProblem | None:
+    if not isinstance(value, list):
+        return AnswerProblem(NEEDS_A_LIST)
+    if len(value) > MAX_CHOICES:
+        return AnswerProblem(TOO_MANY, {"limit": MAX_CHOICES})
+    problem = _check_options(question, value)
+    if problem is None and question.exclusive in value and len(value) > 1:
+        label = next(o.label for o in question.options if o.id == question.exclusive)
+        return AnswerProblem(NOT_ALONE, {"option": question.exclusive, "label": label})
+    return problem
+
+
+def _check_number(question: NumberQuestion, value: Any) -> AnswerProblem | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return value, "needs a number"
+        return AnswerProblem(NOT_A_NUMBER)
     if question.integer and value != int(value):
-        return value, "needs a whole number"
+        return AnswerProblem(NOT_WHOLE)
     if (question.min is not None and value < question.min) or (
         question.max is not None and value > question.max
     ):
-        return value, f"must be between {question.min} and {question.max}"
-    return value, None
+        return AnswerProblem(OUT_OF_RANGE, {"low": question.min, "high": question.max})
+    return None
+
+
+def _check_date(question: DateQuestion, value: Any, today: dt.date) -> AnswerProblem | None:
+    day = parse_iso_date(value) if isinstance(value, str) else None
+    if day is None:
+        return AnswerProblem(NOT_A_DATE)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        return AnswerProblem(
+            YEAR_OUT_OF_RANGE, {"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year}
+        )
+    if question.when == "future" and day < today:
+        return AnswerProblem(DATE_PASSED, {"today": today.isoformat()})
+    if question.when == "past" and day > today:
+        return AnswerProblem(DATE_AHEAD, {"today": today.isoformat()})
+    return None
+
+
+def normalize_answer(question: Question, value: Any) -> Any:
+    """An answer from a file in the core's form: YAML's true/false for yes/no, a date as text."""
+    if question.type == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    if question.type == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def check_answers(
-    definition: AssessmentDefinition, answers: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Normalise answers and collect problems by question id (unknown ids included)."""
+    definition: AssessmentDefinition, answers: dict[str, Any], today: dt.date
+) -> tuple[dict[str, Any], dict[str, AnswerProblem]]:
+    """The answers in the core's form, and what is wrong with any of them, by question id.
+
+    An id that is no question of the definition is a problem too; ``None`` means unanswered.
+    """
     clean: dict[str, Any] = {}
-    problems: dict[str, str] = {}
+    problems: dict[str, AnswerProblem] = {}
     for question_id, value in answers.items():
         question = definition.questions.get(str(question_id))
         if question is None:
-            problems[str(question_id)] = "is not a question of this questionnaire"
+            problems[str(question_id)] = AnswerProblem(UNKNOWN_QUESTION)
             continue
         if value is None:
             continue
-        normalized, problem = normalize_answer(question, value)
-        if problem:
-            problems[question.id] = problem
+        value = normalize_answer(question, value)
+        problem = check_answer(question, value, today)
+        if problem is None:
+            clean[question.id] = value
         else:
-            clean[question.id] = normalized
+            problems[question.id] = problem
     return clean, problems

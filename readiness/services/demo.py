@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from readiness.core.answers import check_answers
 from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
@@ -74,7 +75,16 @@ def answer_pages(
     answers: dict[str, Any],
     pages: int | None = None,
 ) -> None:
-    """Save answers page by page, as an intern would, stopping after ``pages`` pages."""
+    """Save answers page by page, as an intern would, stopping after ``pages`` pages.
+
+    The answers pass the same check as a page of the form (core.answers).
+
+    :raises ValueError: when an answer is one the questionnaire cannot take.
+    """
+    _, problems = check_answers(definition, answers, dt.date.today())
+    if problems:
+        wrong = "; ".join(f"{qid} {problem.english()}" for qid, problem in problems.items())
+        raise ValueError(f"these demo answers are refused: {wrong}")
     saved: set[str] = set()
     for number, page in enumerate(definition.visible_pages(answers)):
         if pages is not None and number >= pages:

@@ -114,9 +114,7 @@ class InvitationForm(Form):
     home_country = SelectField(_l("Home country"), default="")
     field = SelectField(_l("Field"), default="")
     programme = SelectField(_l("Status"), default="")
-    planned_return = LocalDateField(
-        _l("Planned return"), format="%Y-%m-%d", validators=[OptionalValue()]
-    )
+    planned_return = LocalDateField(_l("Planned return"), validators=[OptionalValue()])
 
     @classmethod
     def for_questionnaire(cls, definition: AssessmentDefinition, locale: str) -> InvitationForm:

@@ -14,6 +14,15 @@ from wtforms import DateField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length
 
+from readiness.core.readings import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    YEAR_OUT_OF_RANGE,
+    date_example,
+    read_date,
+)
+from readiness.i18n import select_locale
+
 
 @lru_cache(maxsize=32)
 def _wtforms_catalogue(locale: str) -> support.NullTranslations:
@@ -45,10 +54,30 @@ def at_most(limit: int) -> Length:
 
 
 class LocalDateField(DateField):
-    """A date field whose "not a date" message is in the page's language."""
+    """A date as a date picker sends it (``2027-06-30``) or as people type it in the
+    page's language (``30/06/2027`` where days come first), between 1900 and 2100."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, format="%Y-%m-%d", **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_("Enter a date like 2027-06-30.")) from exc
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        locale = select_locale()
+        day, problem = read_date(text, locale)
+        if problem is not None:
+            raise ValueError(date_problem(problem, locale))
+        self.data = day
+
+
+def date_problem(problem: str, locale: str) -> str:
+    """Why a typed date was refused, in the page's language."""
+    if problem == YEAR_OUT_OF_RANGE:
+        return _(
+            "Enter a date between %(earliest)s and %(latest)s.",
+            earliest=EARLIEST_DATE.year,
+            latest=LATEST_DATE.year,
+        )
+    return _("Enter a date like %(example)s.", example=date_example(locale))

@@ -28,12 +28,22 @@ from readiness.services.assessments import page_version, save_page
 from readiness.web.language import choose_locale, remember_locale
 from readiness.web.question_forms import (
     AnswerForm,
+    NumberAnswerField,
+    ambiguity_note,
     build_page_form,
     field_answer,
     initial_field_data,
 )
 
-META_FIELDS = {"csrf_token", "soft_ack", "definition_hash", "page_version", "action", "locale"}
+META_FIELDS = {
+    "csrf_token",
+    "soft_ack",
+    "number_ack",
+    "definition_hash",
+    "page_version",
+    "action",
+    "locale",
+}
 #: "language" saves what is valid, like "save", and shows the same page in another language.
 ACTIONS = ("next", "back", "save", "language")
 MULTI_VALUED = ("multiple_choice",)
@@ -57,6 +67,8 @@ class PageSubmission:
         self.saved = saved
         self.questions = self._questions_to_render()
         self.soft_warned: set[str] = set()
+        #: Numbers that read two ways, by question id: what the page says about each.
+        self.asked: dict[str, str] = {}
         self.problems: list[str] = []
 
     def _questions_to_render(self) -> list[Question]:
@@ -111,6 +123,7 @@ class PageSubmission:
         form = build_page_form(self.questions, self.locale, self.definition.content_hash)
         form.validate()
         tampered = self._check_tampering(form)
+        self._resolve_ambiguous_numbers(form)
         posted = {
             q.id: field_answer(q, form[q.id]) for q in self.questions if not form[q.id].errors
         }
@@ -119,10 +132,11 @@ class PageSubmission:
         for question in self.questions:
             if question.id not in shown_ids:
                 form[question.id].errors = []  # problems in hidden questions do not count
+                self.asked.pop(question.id, None)
         if action == "next":
             self._check_requirements(form, posted, shown_ids)
         has_errors = any(form[q.id].errors for q in self.questions)
-        if tampered or has_errors or self.soft_warned:
+        if tampered or has_errors or self.soft_warned or self.asked:
             status = 400 if tampered else 200
             return render_page(self, form, progress, status=status)
         values = {q.id: posted.get(q.id) for q in self.questions if q.id in shown_ids}
@@ -141,6 +155,23 @@ class PageSubmission:
         if action == "save":
             flash(_("Saved. You can continue any time from where you stopped."), "success")
         return redirect(target_url, 303)
+
+    def _resolve_ambiguous_numbers(self, form: AnswerForm) -> None:
+        """Ask back once about a number that reads two ways; sent again unchanged, keep the
+        first reading (the page's language's). The texts asked about travel in the form."""
+        asked_before = _text_map(form.number_ack.data)
+        asked_now: dict[str, str] = {}
+        for question in self.questions:
+            field = form[question.id]
+            if not isinstance(field, NumberAnswerField) or not field.reading.ambiguous:
+                continue
+            text = (field.data or "").strip()
+            if asked_before.get(question.id) == text:
+                field.confirm(field.reading.choices[0])
+            else:
+                self.asked[question.id] = ambiguity_note(field)
+                asked_now[question.id] = text
+        form.number_ack.data = json.dumps(asked_now, ensure_ascii=False) if asked_now else ""
 
     def _saved_since_shown(self, form: AnswerForm) -> bool:
         """Whether this page was saved (in another tab) after this form was shown.
@@ -197,7 +228,8 @@ class PageSubmission:
         acknowledged = {x for x in (form.soft_ack.data or "").split(",") if x}
         for question in self.questions:
             field = form[question.id]
-            if question.id not in shown_ids or field.errors or posted.get(question.id) is not None:
+            answered = posted.get(question.id) is not None or question.id in self.asked
+            if question.id not in shown_ids or field.errors or answered:
                 continue
             if question.requirement == "required":
                 field.errors = [*field.errors, _("Please answer this question.")]
@@ -246,3 +278,16 @@ def render_page(
         live_conditions=submission.live_conditions(),
     )
     return html, status
+
+
+def _text_map(raw: str | None) -> dict[str, str]:
+    """A small JSON object of texts from a hidden field; anything else (tampered) is empty."""
+    if not raw or len(raw) > 4000:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}

@@ -10,9 +10,6 @@ that after validation.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +23,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from readiness.core.answers import (
+    DATE_AHEAD,
+    DATE_PASSED,
+    NOT_A_DATE,
+    NOT_A_NUMBER,
+    NOT_ALONE,
+    NOT_WHOLE,
+    OUT_OF_RANGE,
+    TOO_LONG,
+    TOO_MANY,
+    YEAR_OUT_OF_RANGE,
+    AnswerProblem,
+    check_answer,
+)
 from readiness.core.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -38,9 +49,8 @@ from readiness.core.model import (
     TextQuestion,
     localize,
 )
-from readiness.web.forms import Form, LocalDateField, at_most
-
-MAX_CHOICES = 100
+from readiness.core.readings import NumberReading, read_number, shown_number
+from readiness.web.forms import Form, LocalDateField, at_most, date_problem
 
 
 class AnswerForm(Form):
@@ -52,6 +62,9 @@ class AnswerForm(Form):
     definition_hash = HiddenField()
     #: The page's saved state when the form was shown (a save from another tab changes it).
     page_version = HiddenField()
+    #: Numbers that could be read two ways, as the intern typed them, after the page asked
+    #: back once (JSON: question id -> text); sent again unchanged, the first reading stays.
+    number_ack = HiddenField()
 
 
 class CheckboxListField(SelectMultipleField):
@@ -60,118 +73,132 @@ class CheckboxListField(SelectMultipleField):
 
 
 class NumberAnswerField(StringField):
-    """A number typed on a phone: accepts full-width digits, spaces and thousands commas."""
+    """A number as people type it, read in the page's language (core.readings).
 
-    def __init__(self, *args: Any, integer: bool = True, **kwargs: Any) -> None:
+    ``reading`` says what the text means for this question: one value (``number``), two
+    (the page asks back which one), or a problem (a message beside the field).
+    """
+
+    def __init__(self, *args: Any, question: NumberQuestion, locale: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.integer = integer
+        self.question = question
+        self.locale = locale
+        self.reading = NumberReading()
         self.number: int | float | None = None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)
-        self.number = None
-        text = unicodedata.normalize("NFKC", self.data or "").strip()
-        text = re.sub(r"[\s,_']", "", text)
+        self.number, self.reading = None, NumberReading()
+        text = (self.data or "").strip()
         if not text:
             return
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise ValueError(_("Enter a number using digits only, for example 150000."))
-        value = float(text)
-        if not math.isfinite(value):  # pragma: no cover - the pattern excludes it
-            raise ValueError(_("Enter a normal number."))
-        if self.integer:
-            if value != int(value):
-                raise ValueError(_("Enter a whole number, without decimals."))
-            self.number = int(value)
-        else:
-            self.number = value
+        question = self.question
+        self.reading = read_number(
+            text, self.locale, integer=question.integer, low=question.min, high=question.max
+        )
+        if self.reading.problem is not None:
+            raise ValueError(number_problem(self.reading.problem, question, self.locale))
+        self.number = self.reading.value
+
+    def confirm(self, value: int | float) -> None:
+        """The intern kept this reading of an ambiguous text."""
+        self.number, self.reading = value, NumberReading(value=value)
 
 
-def _within(lower: float | None, upper: float | None, unit: str) -> Callable[..., None]:
-    def check(_form: Any, field: NumberAnswerField) -> None:
-        value = field.number
+def number_problem(problem: str, question: NumberQuestion, locale: str) -> str:
+    """Why a typed number was refused, in the page's language, with the question's limits."""
+    if problem == NOT_WHOLE:
+        return _("Enter a whole number, without decimals.")
+    if problem == OUT_OF_RANGE:
+        unit = localize(question.unit, locale) if question.unit else ""
+        bounds = {
+            "lower": _bound(question.min, locale),
+            "upper": _bound(question.max, locale),
+            "unit": unit,
+        }
+        if unit:
+            return _("Enter a number from %(lower)s to %(upper)s %(unit)s.", **bounds)
+        return _("Enter a number from %(lower)s to %(upper)s.", **bounds)
+    return _("Enter a number, for example %(example)s.", example=shown_number(150000, locale))
+
+
+def _bound(value: float | None, locale: str) -> str:
+    return _("any") if value is None else shown_number(value, locale)
+
+
+def ambiguity_note(field: NumberAnswerField) -> str:
+    """What the page says when a number can be read two ways: how it read it, and how to
+    write the other reading so that it cannot be misread."""
+    kept, other = field.reading.choices[0], field.reading.choices[1]
+    locale = field.locale
+    return _(
+        "We read this as %(kept)s. If you meant %(other)s, write %(plain)s instead. "
+        "Send the page again to keep %(kept)s.",
+        kept=shown_number(kept, locale),
+        other=shown_number(other, locale),
+        plain=f"{other:g}" if isinstance(other, float) else str(other),
+    )
+
+
+def answer_problem(problem: AnswerProblem, question: Question, locale: str) -> str:
+    """A problem the core found with an answer, said in the page's language."""
+    code = problem.code
+    if code == NOT_ALONE:
+        return _(
+            "“%(label)s” cannot be combined with other answers.",
+            label=localize(problem.details["label"], locale),
+        )
+    if code == TOO_MANY:
+        return _("Too many answers were sent.")
+    if code in (NOT_WHOLE, OUT_OF_RANGE, NOT_A_NUMBER) and isinstance(question, NumberQuestion):
+        return number_problem(code, question, locale)
+    if code == DATE_PASSED:
+        return _("This date has passed; enter a date from today on.")
+    if code == DATE_AHEAD:
+        return _("This date is in the future; enter today or an earlier date.")
+    if code in (YEAR_OUT_OF_RANGE, NOT_A_DATE):
+        return date_problem(code, locale)
+    if code == TOO_LONG:
+        limit = shown_number(problem.details["limit"], locale)
+        return _("Please keep this under %(limit)s characters.", limit=limit)
+    return _("This answer is not one of the options; choose from the list.")
+
+
+def _checked_by_the_core(question: Question, locale: str) -> Callable[..., None]:
+    """The one answer check (core.answers) as a WTForms validator, said in the page's words."""
+
+    def check(_form: Any, field: Field) -> None:
+        if field.process_errors:
+            return  # already refused while reading the text
+        value = field_answer(question, field)
         if value is None:
             return
-        if (lower is not None and value < lower) or (upper is not None and value > upper):
-            bounds = {"lower": _fmt(lower), "upper": _fmt(upper), "unit": unit}
-            if unit:
-                raise ValidationError(
-                    _("Enter a number from %(lower)s to %(upper)s %(unit)s.", **bounds)
-                )
-            raise ValidationError(_("Enter a number from %(lower)s to %(upper)s.", **bounds))
-
-    return check
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return _("any")
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def _one_of(allowed: list[Any]) -> Callable[..., None]:
-    allowed_set = set(allowed)
-
-    def check(_form: Any, field: Field) -> None:
-        values = field.data if isinstance(field.data, list) else [field.data]
-        if any(v not in allowed_set for v in values if v not in (None, "")):
-            raise ValidationError(_("This answer is not one of the options; choose from the list."))
-
-    return check
-
-
-def _exclusive(option: str | None, label: str) -> Callable[..., None]:
-    def check(_form: Any, field: Field) -> None:
-        if option and option in (field.data or []) and len(field.data) > 1:
-            raise ValidationError(
-                _("“%(label)s” cannot be combined with other answers.", label=label)
-            )
-        if len(field.data or []) > MAX_CHOICES:
-            raise ValidationError(_("Too many answers were sent."))
-
-    return check
-
-
-def _date_when(when: str) -> Callable[..., None]:
-    def check(_form: Any, field: Field) -> None:
-        value = field.data
-        if value is None or when == "any":
-            return
-        today = dt.date.today()
-        if when == "future" and value < today:
-            raise ValidationError(_("This date has passed; enter a date from today on."))
-        if when == "past" and value > today:
-            raise ValidationError(_("This date is in the future; enter today or an earlier date."))
-        if not dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31):  # pragma: no cover
-            raise ValidationError(_("Enter a date between 1900 and 2100."))
+        problem = check_answer(question, value, dt.date.today())
+        if problem is not None:
+            raise ValidationError(answer_problem(problem, question, locale))
 
     return check
 
 
 def _choice_field(question: ChoiceQuestion, label: str, locale: str) -> Field:
     choices = [SelectChoice(o.id, localize(o.label, locale)) for o in question.options]
-    ids = [o.id for o in question.options]
-    if question.type == "single_choice":
-        return RadioField(label, choices=choices, validate_choice=False, validators=[_one_of(ids)])
-    exclusive_label = next(
-        (localize(o.label, locale) for o in question.options if o.id == question.exclusive), ""
-    )
-    return CheckboxListField(
+    field_class = RadioField if question.type == "single_choice" else CheckboxListField
+    return field_class(
         label,
         choices=choices,
         validate_choice=False,
-        validators=[_one_of(ids), _exclusive(question.exclusive, exclusive_label)],
+        validators=[_checked_by_the_core(question, locale)],
     )
 
 
-def _likert_field(question: LikertQuestion, label: str, _locale: str) -> Field:
+def _likert_field(question: LikertQuestion, label: str, locale: str) -> Field:
     values = list(range(1, question.scale + 1))
     return RadioField(
         label,
         choices=[SelectChoice(v, str(v)) for v in values],
         coerce=_to_int,
         validate_choice=False,
-        validators=[_one_of(values)],
+        validators=[_checked_by_the_core(question, locale)],
     )
 
 
@@ -184,33 +211,31 @@ def _to_int(value: Any) -> int | None:
         raise ValueError(_("This answer is not one of the options; choose from the list.")) from exc
 
 
-def _yes_no_field(_question: Question, label: str, _locale: str) -> Field:
+def _yes_no_field(question: Question, label: str, locale: str) -> Field:
     return RadioField(
         label,
         choices=[SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))],
         validate_choice=False,
-        validators=[_one_of(["yes", "no"])],
+        validators=[_checked_by_the_core(question, locale)],
     )
 
 
 def _number_field(question: NumberQuestion, label: str, locale: str) -> Field:
-    unit = localize(question.unit, locale) if question.unit else ""
     return NumberAnswerField(
         label,
-        integer=question.integer,
-        validators=[at_most(40), _within(question.min, question.max, unit)],
+        question=question,
+        locale=locale,
+        validators=[at_most(40), _checked_by_the_core(question, locale)],
     )
 
 
-def _date_field(question: DateQuestion, label: str, _locale: str) -> Field:
-    return LocalDateField(label, format="%Y-%m-%d", validators=[_date_when(question.when)])
+def _date_field(question: DateQuestion, label: str, locale: str) -> Field:
+    return LocalDateField(label, validators=[_checked_by_the_core(question, locale)])
 
 
-def _text_field(question: TextQuestion, label: str, _locale: str) -> Field:
-    limit = question.length_limit
-    message = _("Please keep this under %(limit)s characters.", limit=f"{limit:,}")
+def _text_field(question: TextQuestion, label: str, locale: str) -> Field:
     field_class = StringField if question.type == "short_text" else TextAreaField
-    return field_class(label, validators=[Length(max=limit, message=message)])
+    return field_class(label, validators=[_checked_by_the_core(question, locale)])
 
 
 #: Question type -> factory(question, label, locale) building its WTForms field.

@@ -136,7 +136,7 @@ def test_a_switch_with_a_wrong_answer_keeps_it_and_shows_the_error_in_the_new_la
     assert response.status_code == 200
     assert '<html lang="id">' in response.text
     assert 'value="12abc"' in response.text  # what was typed is still there
-    assert "Masukkan angka hanya dengan digit" in response.text
+    assert "Masukkan angka, misalnya 150.000." in response.text
 
 
 def test_dates_and_money_follow_the_locale() -> None:
