@@ -80,9 +80,8 @@ def read_number(
     if not _NUMBER_TEXT.fullmatch(cleaned):
         return NumberReading(problem=NOT_A_NUMBER)
     decimal, group = number_symbols(locale)
-    readings = [
-        r for r in (_reading(cleaned, decimal, group), _reading(cleaned, group, decimal)) if r
-    ]
+    both = (_reading(cleaned, decimal, group), _reading(cleaned, group, decimal))
+    readings = [r for r in both if r is not None]  # zero is a reading too
     readings = _plausible(readings)
     if not readings:
         return NumberReading(problem=NOT_A_NUMBER)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from readiness.core.locales import babel_code
 from readiness.core.model import (
     ChoiceQuestion,
     LikertQuestion,
@@ -19,6 +21,7 @@ from readiness.core.model import (
     localize,
     localize_source,
 )
+from readiness.core.readings import shown_number
 from readiness.i18n import LOCALES, select_locale
 from readiness.models import IN_PROGRESS, NOT_STARTED, REASSESSED, SUBMITTED
 from readiness.reports.formatting import ruby_markup, template_helpers
@@ -60,8 +63,7 @@ def display_answer(question: Question | None, value: Any) -> str:
         return gettext("Yes") if value == "yes" else gettext("No")
     if isinstance(question, NumberQuestion):
         unit = localize(question.unit, locale) if question.unit else ""
-        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-        return f"{number} {unit}".strip()
+        return f"{shown_number(value, locale)} {unit}".strip()
     return str(value)
 
 
@@ -69,9 +71,10 @@ def display_value(value: float | None, display: str) -> str:
     """A computed rule value (a ratio, a number) for the result page."""
     if value is None:
         return "∞" if display == "percent" else "—"
+    locale = babel_code(select_locale())
     if display == "percent":
-        return f"{value:.0%}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return format_percent(value, locale=locale)
+    return format_decimal(value, format="#,##0.##", locale=locale)
 
 
 def plan_template_helpers() -> dict[str, Any]:

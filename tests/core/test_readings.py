@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readiness.core.locales import LOCALES
 from readiness.core.readings import (
@@ -48,6 +50,29 @@ def test_the_decimal_symbol_of_each_language_is_known() -> None:
 def test_nine_hundred_thousand_yen_is_read_so_in_every_language(locale: str, typed: str) -> None:
     """Written the way of either convention, with full-width digits or a yen sign."""
     assert read_number(typed, locale, **YEN) == NumberReading(value=900_000)
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+@pytest.mark.parametrize("typed", ["0", "00", "0.0", "0,0", "０", "¥0"])
+def test_zero_is_a_number_in_every_language(locale: str, typed: str) -> None:
+    """Nothing saved yet is an answer: zero must never read as "not a number"."""
+    assert read_number(typed, locale, **YEN) == NumberReading(value=0)
+    assert read_number(typed, locale, **HOURS) == NumberReading(value=0)
+
+
+@given(st.sampled_from(list(LOCALES)), st.integers(0, YEN["high"]))
+def test_a_whole_number_written_the_languages_way_reads_back(locale: str, value: int) -> None:
+    """What the page shows (``900.000`` in Vietnamese) is what the page reads, for any amount."""
+    for typed in (shown_number(value, locale), str(value)):
+        reading = read_number(typed, locale, **YEN)
+        assert reading.value == value or value in reading.choices, (typed, reading)
+    assert read_number(str(value), locale, **YEN) == NumberReading(value=value)
+
+
+@given(st.sampled_from(list(LOCALES)), st.integers(0, 600).map(lambda tenths: tenths / 10))
+def test_hours_written_the_languages_way_read_back(locale: str, value: float) -> None:
+    reading = read_number(shown_number(value, locale), locale, **HOURS)
+    assert reading.value == value or value in reading.choices, reading
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))

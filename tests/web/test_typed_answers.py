@@ -64,6 +64,10 @@ def test_money_and_hours_are_stored_as_meant_in_each_language(
         assert response.status_code == 303, response.text[:2000]
     stored = stored_answers(app, assessment_id)
     assert (stored["savings"], stored["study_hours"]) == (900_000, 1.5)
+    review = intern.client.get(f"/assessments/{assessment_id}/review").text
+    shown, other = ("900.000", "900,000") if locale in ("vi", "id") else ("900,000", "900.000")
+    assert shown in review  # read back the way it was typed
+    assert other not in review
 
 
 @pytest.fixture
