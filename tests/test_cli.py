@@ -93,8 +93,8 @@ def test_score_names_a_bad_answer_by_line(tmp_path: Path) -> None:
     answers.write_text("jlpt: n4\nprogramme: astronaut\nsavingz: 3\n", encoding="utf-8")
     result = CliRunner().invoke(score_command, [str(answers), "--dir", str(QUESTIONNAIRES)])
     assert result.exit_code == 1
-    assert f"{answers}:2:1: ANSWER: 'programme' 'astronaut' is not an answer" in result.output
-    assert f"{answers}:3:1: ANSWER: 'savingz' is not a question" in result.output
+    assert f"{answers}:2:1: ANSWER_001: 'programme' 'astronaut' is not an answer" in result.output
+    assert f"{answers}:3:1: ANSWER_001: 'savingz' is not a question" in result.output
 
 
 def test_demo_is_idempotent_and_prints_the_accounts(make_app: Callable[..., Flask]) -> None:

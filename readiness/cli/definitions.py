@@ -16,14 +16,13 @@ from pathlib import Path
 import click
 
 from readiness.config import PROJECT_ROOT
-from readiness.core.answers import check_answers
+from readiness.core.answers import checked_answer_file, read_answer_file
 from readiness.core.coverage import coverage_table, definition_coverage, ui_coverage
 from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
 from readiness.core.loader import DEFINITION_KINDS
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES, TRANSLATIONS
 from readiness.core.scoring import Scorer
-from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
 
 def default_questionnaire_dir() -> Path:
@@ -106,28 +105,15 @@ def score_command(
         day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError as exc:
         raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
-    answers = _read_answers(answers_file)
-    clean, problems = check_answers(definition, answers.data, day)
-    if problems:
-        for question_id, problem in problems.items():
-            where = answers.locate((question_id,), key=True)
-            click.echo(f"{where}: ANSWER: '{question_id}' {problem.english()}", err=True)
-        sys.exit(1)
-    card = Scorer(definition).score(clean, day)
-    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
-
-
-def _read_answers(path: Path) -> YamlDocument:
     issues = IssueList()
-    text = decode_definition_bytes(path.read_bytes(), str(path), issues)
-    document = read_yaml_text(text, str(path), issues) if text is not None else None
-    if issues.errors or document is None or not isinstance(document.data, dict):
+    document = read_answer_file(answers_file.read_bytes(), str(answers_file), issues)
+    answers = checked_answer_file(definition, document, day, issues) if document else None
+    if answers is None:
         for issue in issues.sorted():
             click.echo(str(issue), err=True)
-        if document is not None and not isinstance(document.data, dict):
-            click.echo(f"{path}:1:1: ANSWER: the file must map question ids to answers", err=True)
         sys.exit(1)
-    return document
+    card = Scorer(definition).score(answers, day)
+    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
 
 
 @click.command("export-schema")

@@ -15,6 +15,7 @@ from typing import Any
 
 from readiness.core.checks import answer_options
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.errors import ErrorCode, IssueList, did_you_mean
 from readiness.core.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -24,6 +25,7 @@ from readiness.core.model import (
     parse_iso_date,
 )
 from readiness.core.readings import EARLIEST_DATE, LATEST_DATE
+from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
 #: The most options one multiple-choice answer may hold (a tampered post may send more).
 MAX_CHOICES = 100
@@ -48,7 +50,7 @@ _ENGLISH = {
     DATE_AHEAD: "is a date in the future; give {today} or earlier",
     NOT_TEXT: "needs text",
     TOO_LONG: "is longer than {limit} characters",
-    UNKNOWN_QUESTION: "is not a question of this questionnaire",
+    UNKNOWN_QUESTION: "is not a question of this questionnaire{hint}",
 }
 
 
@@ -152,7 +154,8 @@ def check_answers(
     for question_id, value in answers.items():
         question = definition.questions.get(str(question_id))
         if question is None:
-            problems[str(question_id)] = AnswerProblem(UNKNOWN_QUESTION)
+            hint = did_you_mean(question_id, definition.questions)
+            problems[str(question_id)] = AnswerProblem(UNKNOWN_QUESTION, {"hint": hint})
             continue
         if value is None:
             continue
@@ -163,3 +166,31 @@ def check_answers(
         else:
             problems[question.id] = problem
     return clean, problems
+
+
+def read_answer_file(raw: bytes, path: str, issues: IssueList) -> YamlDocument | None:
+    """A YAML file of answers (question id -> answer), read as strictly as a definition."""
+    found = IssueList()
+    text = decode_definition_bytes(raw, path, found)
+    document = read_yaml_text(text, path, found) if text is not None else None
+    if document is not None and not isinstance(document.data, dict):
+        found.add(
+            ErrorCode.ANSWER_001, document.locate(()), "the file must map question ids to answers"
+        )
+    issues.extend(found)
+    return None if found.errors else document
+
+
+def checked_answer_file(
+    definition: AssessmentDefinition, document: YamlDocument, today: dt.date, issues: IssueList
+) -> dict[str, Any] | None:
+    """The answers of a file read by :func:`read_answer_file`, or None with each refused
+    answer in ``issues`` at its line."""
+    clean, problems = check_answers(definition, document.data, today)
+    for question_id, problem in problems.items():
+        issues.add(
+            ErrorCode.ANSWER_001,
+            document.locate((question_id,), key=True),
+            f"'{question_id}' {problem.english()}",
+        )
+    return None if problems else clean

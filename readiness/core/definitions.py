@@ -155,17 +155,20 @@ def load_definitions(
     return _assemble(loaded, failed, issues, str(folder), today or dt.date.today())
 
 
-def load_definition_texts(files: dict[str, bytes]) -> tuple[DefinitionSet | None, IssueList]:
-    """Load and check definitions held in memory (file name -> bytes), e.g. stored snapshots."""
+def load_definition_texts(
+    files: Mapping[str, bytes],
+    today: dt.date | None = None,
+    where: str = "<stored definitions>",
+) -> tuple[DefinitionSet | None, IssueList]:
+    """Load and check definitions held in memory (file name -> bytes): stored snapshots, an
+    upload to preview. ``where`` names them in a problem with the set as a whole."""
     issues = IssueList()
     loaded: list[LoadedFile[Strict]] = []
     for name, raw in files.items():
         result = load_definition_text(raw, name, issues)
         if result is not None:
             loaded.append(result)
-    return _assemble(
-        loaded, len(files) - len(loaded), issues, "<stored definitions>", dt.date.today()
-    )
+    return _assemble(loaded, len(files) - len(loaded), issues, where, today or dt.date.today())
 
 
 def _assemble(

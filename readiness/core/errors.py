@@ -59,6 +59,7 @@ class ErrorCode(Enum):
     I18N_003 = "a questionnaire names a language readiness does not speak"
     SET_001 = "no questionnaire found"
     SET_002 = "questionnaire has no rules file"
+    ANSWER_001 = "an answer the questionnaire cannot take"
 
 
 @dataclass(frozen=True, order=True)

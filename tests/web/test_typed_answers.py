@@ -146,7 +146,7 @@ def test_the_form_the_command_and_the_demo_refuse_the_same_answers(
     answers_file.write_text("\n".join(lines).replace("'", '"') + "\n", encoding="utf-8")
     result = CliRunner().invoke(score_command, [str(answers_file), "--dir", str(QUESTIONNAIRES)])
     assert result.exit_code == 1
-    assert f"ANSWER: '{question_id}' " in result.output
+    assert f"ANSWER_001: '{question_id}' " in result.output
     assert cli_words in result.output
 
     with app.app_context():
