@@ -60,6 +60,7 @@ class ErrorCode(Enum):
     SET_001 = "no questionnaire found"
     SET_002 = "questionnaire has no rules file"
     ANSWER_001 = "an answer the questionnaire cannot take"
+    UPLOAD_001 = "an uploaded file cannot be used"
 
 
 @dataclass(frozen=True, order=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from readiness.core.dates import months_until
 from readiness.core.model import localize
+from readiness.core.points import whole
 from readiness.models import User
 from readiness.services.cohort import Score
 
@@ -34,6 +35,11 @@ def safe_cell(value: Any) -> Any:
         return value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _whole(score: float | None) -> int | None:
+    """A score or a change as the pages show it (58, not 58.0)."""
+    return None if score is None else whole(score)
 
 
 def csv_text(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
@@ -91,12 +97,12 @@ def _intern_row(
         user.field,
         user.programme,
         user.assessment_status,
-        user.latest_overall,
-        user.overall_change,
+        _whole(user.latest_overall),
+        _whole(user.overall_change),
     ]
     for dim_id in dimension_ids:
         score = scores.get(dim_id)
-        row += [score.score, score.band, score.change] if score else [None, None, None]
+        row += [_whole(score.score), score.band, _whole(score.change)] if score else [None] * 3
     planned = user.planned_return
     row += [
         planned.isoformat() if planned else None,

@@ -1,12 +1,12 @@
 """Forms about accounts: signing up, in and out, passwords, the second factor, consent,
-and the staff's forms that create accounts (coordinators, invitations, rosters)."""
+and the staff's forms (coordinators, invitations, rosters, the definitions preview)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     Field,
@@ -159,6 +159,23 @@ class RosterForm(Form):
             FileAllowed(["csv", "txt"], _l("Choose a .csv file.")),
         ],
     )
+
+
+class PreviewForm(Form):
+    """Definition files (or a ZIP) to check, and optionally answers to score against them."""
+
+    definitions = MultipleFileField(
+        _l("Definition files: the YAML files, or a ZIP of them"),
+        validators=[FileRequired(_l("Choose the definition files, or a ZIP of them."))],
+        render_kw={"accept": ".yaml,.yml,.zip"},
+    )
+    answers = FileField(
+        _l("Answers file (optional): question ids and answers, in YAML"),
+        validators=[FileAllowed(["yaml", "yml"], _l("Choose a .yaml file."))],
+        render_kw={"accept": ".yaml,.yml"},
+    )
+    as_of = LocalDateField(_l("Score as of (default: today)"), validators=[OptionalValue()])
+    language = SelectField(_l("Show the result in"), choices=LANGUAGE_CHOICES)
 
 
 class ConsentForm(Form):

@@ -1,4 +1,5 @@
-"""The admin's pages: organisations and their coordinators, and the access log."""
+"""The admin's pages: organisations and their coordinators, the access log, and the
+preview where rule authors try a definition set before it goes live."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from readiness.extensions import db
+from readiness.i18n import select_locale
 from readiness.logs import security_event
 from readiness.models import ADMIN, COORDINATOR, INTERN
+from readiness.reports.pool import RenderError
 from readiness.services import organisations
 from readiness.services.accounts import UsernameTakenError, create_user, reset_second_factor
 from readiness.services.organisations import (
@@ -20,9 +23,13 @@ from readiness.services.organisations import (
     member_counts,
 )
 from readiness.services.privacy import ACCESS_LOG_PAGE, access_log_page
+from readiness.state import current_state
 from readiness.web.access import found_or_404, role_required
-from readiness.web.account_forms import CoordinatorForm, OrganisationForm
+from readiness.web.account_forms import CoordinatorForm, OrganisationForm, PreviewForm
+from readiness.web.downloads import pdf_response
+from readiness.web.errors import render_error
 from readiness.web.forms import ActionForm, Form
+from readiness.web.preview import check_upload, preview_report, result_markup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -117,3 +124,26 @@ def reset_totp(user_id: int) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("admin.index"), 303)
+
+
+@bp.route("/preview", methods=["GET", "POST"])
+@role_required(ADMIN)
+def preview() -> ResponseReturnValue:
+    """Check an uploaded definition set, and show an answers file's result (or its PDF)
+    as the intern would see it; nothing is saved and the live definitions do not change."""
+    form = PreviewForm()
+    if request.method == "GET":
+        form.language.data = select_locale()
+        return render_template("admin/preview.html", form=form, checked=None)
+    if not form.validate_on_submit():
+        return render_template("admin/preview.html", form=form, checked=None), 400
+    checked = check_upload(form)
+    if request.form.get("action") == "pdf" and (report := preview_report(checked)):
+        try:
+            pdf = current_state().render_pool.render(report)
+        except RenderError as exc:
+            return render_error(503, _("The PDF could not be made (%(reason)s).", reason=exc))
+        return pdf_response(pdf, "readiness-preview.pdf")
+    return render_template(
+        "admin/preview.html", form=form, checked=checked, result=result_markup(checked)
+    )

@@ -247,5 +247,12 @@ def test_csv_export_of_the_filtered_table(
     alpha = next(row for row in rows if row[0] == "Intern Alpha")
     assert alpha[5] == "submitted"
     assert float(alpha[6]) > 0
+    scores = [
+        alpha[k]
+        for k, name in enumerate(rows[0])
+        if name in ("overall",) or name.endswith(" score")
+    ]
+    assert len(scores) > 1
+    assert all(cell.isdigit() for cell in scores), scores  # whole numbers, as the pages show them
     only_new = client.get("/coordinator/export.csv?status=not_started").data.decode()
     assert "Intern Alpha" not in only_new

@@ -19,12 +19,11 @@ from readiness.core.definitions import AssessmentDefinition, require_definitions
 from readiness.services.accounts import find_user
 from readiness.services.assessments import start_assessment
 from readiness.services.demo import answer_pages
-from tests.fixtures import PROJECT_ROOT, QUESTIONNAIRES
+from tests.fixtures import QUESTIONNAIRES
 from tests.fixtures.accounts import give_consent, submit_sign_up
+from tests.fixtures.home_care import HOME_CARE
 from tests.fixtures.html import hidden_value
 from tests.fixtures.interns import InternBrowser, stored_answers
-
-HOME_CARE = PROJECT_ROOT / "tests" / "data" / "home_care"
 
 
 def page_answers(definition: AssessmentDefinition, page_id: str, answers: dict[str, Any]) -> dict:
