@@ -293,6 +293,16 @@ class Expression(Strict):
     def form(self) -> str:
         return next(name for name in EXPRESSION_FORMS if getattr(self, name) is not None)
 
+    def question_ids(self) -> list[str]:
+        """The question ids this expression reads."""
+        form = self.form
+        if form in ("answer", "months_until"):
+            return [getattr(self, form)]
+        parts = getattr(self, form)
+        return [
+            qid for part in parts if isinstance(part, Expression) for qid in part.question_ids()
+        ]
+
 
 EXPRESSION_FORMS = ("answer", "months_until", "sum", "product", "difference", "ratio")
 
@@ -349,6 +359,12 @@ class Rule(Strict):
     #: How to show a computed value to the intern: a plain number or a percentage.
     display: Literal["number", "percent"] = "number"
     option_explain: dict[Identifier | int, LocalizedText] | None = None
+
+    def question_ids(self) -> list[str]:
+        """The questions this rule reads: its question, or those of its value."""
+        if self.question is not None:
+            return [self.question]
+        return self.value.question_ids() if self.value is not None else []
 
     @model_validator(mode="after")
     def _one_form(self) -> Rule:

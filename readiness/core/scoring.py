@@ -159,16 +159,6 @@ def evaluate_expression(
         return None
 
 
-def expression_questions(expr: Expression | int | float) -> list[str]:
-    """The question ids an expression reads."""
-    if not isinstance(expr, Expression):
-        return []
-    form = expr.form
-    if form in ("answer", "months_until"):
-        return [getattr(expr, form)]
-    return [qid for part in getattr(expr, form) for qid in expression_questions(part)]
-
-
 Outcome = tuple[str, Any, float, "dict[str, str] | None"]
 
 
@@ -216,7 +206,7 @@ class _CompiledRule:
 
     def _prepare_value(self, value: Expression, rule: Rule) -> None:
         """A rule on a computed value: points by the range the value falls in."""
-        self.reads = expression_questions(value)
+        self.reads = value.question_ids()
         self.value = compile_expression(value)
         self.ranges = [
             (

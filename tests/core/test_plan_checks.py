@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from readiness.cli.definitions import check_command
-from readiness.core.definitions import load_definitions
+from readiness.core.definitions import AssessmentDefinition, load_definitions
 from readiness.core.errors import IssueList
+from readiness.core.plan.builder import build_action_plan
+from readiness.core.plan.roles import served_dimension
+from readiness.core.scoring import Scorer
 from tests.fixtures import QUESTIONNAIRES
+from tests.fixtures.home_care import HOME_CARE
 
 PLAN = "entrepreneurship-readiness.plan.yaml"
 CATALOGUE = "resources.yaml"
+TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture
@@ -115,6 +121,61 @@ def test_stale_entries_are_flagged_by_check(copy) -> None:
     assert result.exit_code == 0
     assert "PLAN_001: warning: resource 'jitco_returnee_support' was last checked" in result.output
     assert "1 warning(s)" in result.output
+
+
+def test_a_plan_without_role_dimensions_keeps_its_meaning(
+    copy, definition: AssessmentDefinition, full_answers: dict[str, Any]
+) -> None:
+    """A plan written before ``dimension:`` existed: the savings plan serves the one
+    dimension whose rules read its questions (financing), the language goal that of the
+    level question (language), and its plan is the same as with the keys written out."""
+    copy(
+        PLAN,
+        "  # The dimension the savings plan and its loans serve.\n  dimension: financing\n",
+        "",
+    )
+    folder = copy(
+        PLAN,
+        "  # The dimension the language goal and its courses serve.\n  dimension: language\n",
+        "",
+    )
+    older, issues = load_definitions(folder, TODAY)
+    assert older is not None, [str(i) for i in issues.items]
+    assert older.default.plan.plan.savings.dimension is None
+    assert not issues.items
+    answers = {**full_answers, "savings": 100_000, "monthly_saving": 10_000}
+    card = Scorer(definition).score(answers, TODAY)
+    assert build_action_plan(older.default, card, answers, TODAY) == build_action_plan(
+        definition, card, answers, TODAY
+    )
+    loans = build_action_plan(older.default, card, answers, TODAY).savings.loans
+    catalogue = older.default.plan.resources
+    helping = [r for r in loans if "financing" in catalogue[r.id].dimensions]
+    assert helping
+    assert all("helps Financing" in r.reason["en"] for r in helping), helping[0].reason
+
+
+def test_a_role_read_by_several_dimensions_asks_which_one(tmp_path: Path) -> None:
+    """When rules of two dimensions read the savings questions and the plan does not say
+    which one its savings part serves, nothing is guessed: check warns at the section and
+    says what to add, and the plan's loans name no dimension."""
+    folder = tmp_path / "care"
+    shutil.copytree(HOME_CARE, folder)
+    plan = folder / "home-care.plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  dimension: money\n", "", 1))
+    rules = folder / "home-care.rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("value: {answer: years_in_care}", "value: {answer: put_aside}"))
+    definitions, issues = load_definitions(folder, TODAY)
+    assert definitions is not None, [str(i) for i in issues.errors]
+    (warning,) = issues.warnings
+    assert warning.code.name == "PLAN_003"
+    assert warning.location.line == line_of(folder, plan.name, "savings:")
+    assert "rules of 'care_skills', 'money' read the savings questions" in warning.message
+    assert "add 'dimension: care_skills' (or another of them) under 'savings:'" in warning.message
+    assert (
+        served_dimension(definitions.default.plan.plan.savings, definitions.default.rules) is None
+    )
 
 
 def test_the_roles_a_plan_names_are_checked_with_the_nearest_id(copy) -> None:

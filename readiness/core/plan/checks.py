@@ -22,6 +22,7 @@ from readiness.core.model import (
     RuleSet,
 )
 from readiness.core.plan.model import ANY, Catalogue, LanguagePlan, PlanRules, Step
+from readiness.core.plan.roles import dimensions_reading, role_questions
 from readiness.core.yamlsource import YamlDocument
 
 
@@ -76,7 +77,7 @@ def check_plan(
     resource_ids = {r.id for r in catalogue.resources}
     dimensions = {d.id for d in rules.dimensions}
     bands = {b.id for b in rules.bands}
-    _check_role_dimensions(plan, doc, dimensions, issues)
+    _check_role_dimensions(plan, doc, rules, issues)
     if plan.language is not None:
         level_question = found[("language", "question")]
         _check_language(plan.language, doc, level_question, resource_ids, catalogue, issues)
@@ -127,16 +128,31 @@ def _role_questions(
 
 
 def _check_role_dimensions(
-    plan: PlanRules, doc: YamlDocument, dimensions: set[str], issues: IssueList
+    plan: PlanRules, doc: YamlDocument, rules: RuleSet, issues: IssueList
 ) -> None:
-    """The dimensions that the savings plan and the language goal say they serve exist."""
+    """The dimensions that the savings plan and the language goal serve: the named one
+    exists; an unnamed one is not left to a guess between several."""
+    dimensions = [d.id for d in rules.dimensions]
     for section, name in ((plan.savings, "savings"), (plan.language, "language")):
-        dimension = section.dimension if section is not None else None
-        if dimension is not None and dimension not in dimensions:
+        if section is None:
+            continue
+        if section.dimension is not None:
+            if section.dimension not in dimensions:
+                issues.add(
+                    ErrorCode.REF_006,
+                    doc.locate((name, "dimension")),
+                    unknown("dimension", section.dimension, dimensions),
+                )
+            continue
+        reading = dimensions_reading(rules, role_questions(section))
+        if len(reading) > 1:
             issues.add(
-                ErrorCode.REF_006,
-                doc.locate((name, "dimension")),
-                unknown("dimension", dimension, dimensions),
+                ErrorCode.PLAN_003,
+                doc.locate((name,), key=True),
+                f"rules of {', '.join(repr(d) for d in reading)} read the {name} questions, so "
+                f"the plan cannot tell which dimension its {name} part helps; add "
+                f"'dimension: {reading[0]}' (or another of them) under '{name}:'",
+                severity="warning",
             )
 
 
