@@ -17,6 +17,7 @@ from readiness.core.checks import answer_options
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.errors import ErrorCode, IssueList, did_you_mean
 from readiness.core.model import (
+    DEFAULT_LOCALE,
     ChoiceQuestion,
     DateQuestion,
     NumberQuestion,
@@ -24,7 +25,7 @@ from readiness.core.model import (
     TextQuestion,
     parse_iso_date,
 )
-from readiness.core.readings import EARLIEST_DATE, LATEST_DATE
+from readiness.core.readings import EARLIEST_DATE, LATEST_DATE, read_number
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
 #: The most options one multiple-choice answer may hold (a tampered post may send more).
@@ -34,14 +35,15 @@ NOT_AN_OPTION, NEEDS_A_LIST, TOO_MANY = "not_an_option", "needs_a_list", "too_ma
 NOT_ALONE, NOT_A_NUMBER, NOT_WHOLE = "exclusive_not_alone", "not_a_number", "not_whole"
 OUT_OF_RANGE, NOT_A_DATE, YEAR_OUT_OF_RANGE = "out_of_range", "not_a_date", "year_out_of_range"
 DATE_PASSED, DATE_AHEAD, NOT_TEXT, TOO_LONG = "date_passed", "date_ahead", "not_text", "too_long"
-UNKNOWN_QUESTION = "unknown_question"
+UNKNOWN_QUESTION, READS_TWO_WAYS = "unknown_question", "reads_two_ways"
 
 _ENGLISH = {
     NOT_AN_OPTION: "'{value}' is not an answer (answers: {answers})",
     NEEDS_A_LIST: "needs a list of option ids",
     TOO_MANY: "has more than {limit} answers",
     NOT_ALONE: "'{option}' cannot be combined with other answers",
-    NOT_A_NUMBER: "needs a number",
+    NOT_A_NUMBER: "needs a number{found}",
+    READS_TWO_WAYS: "'{typed}' reads two ways ({first} or {second}); write the number plainly",
     NOT_WHOLE: "needs a whole number",
     OUT_OF_RANGE: "must be between {low} and {high}",
     NOT_A_DATE: "needs a date written YYYY-MM-DD",
@@ -108,7 +110,7 @@ def _check_choices(question: ChoiceQuestion, value: Any) -> AnswerProblem | None
 
 def _check_number(question: NumberQuestion, value: Any) -> AnswerProblem | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return AnswerProblem(NOT_A_NUMBER)
+        return AnswerProblem(NOT_A_NUMBER, {"found": f" (found {value!r})"})
     if question.integer and value != int(value):
         return AnswerProblem(NOT_WHOLE)
     if (question.min is not None and value < question.min) or (
@@ -131,6 +133,32 @@ def _check_date(question: DateQuestion, value: Any, today: dt.date) -> AnswerPro
     if question.when == "past" and day > today:
         return AnswerProblem(DATE_AHEAD, {"today": today.isoformat()})
     return None
+
+
+def _typed_number(question: NumberQuestion, text: str) -> tuple[Any, AnswerProblem | None]:
+    """A number written as text in a file (``"900.000"``, ``"1,5"``, ``"¥900,000"``), read
+    the way the web form reads it, by either convention; a text that reads two ways for
+    this question is refused rather than guessed."""
+    reading = read_number(
+        text,
+        DEFAULT_LOCALE,
+        integer=question.integer,
+        low=question.min,
+        high=question.max,
+        units=question.unit.values() if question.unit else (),
+    )
+    if reading.value is not None:
+        return reading.value, None
+    if reading.ambiguous:
+        first, second = reading.choices[:2]
+        return text, AnswerProblem(
+            READS_TWO_WAYS, {"typed": text, "first": f"{first:g}", "second": f"{second:g}"}
+        )
+    if reading.problem == NOT_WHOLE:
+        return text, AnswerProblem(NOT_WHOLE)
+    if reading.problem == OUT_OF_RANGE:
+        return text, AnswerProblem(OUT_OF_RANGE, {"low": question.min, "high": question.max})
+    return text, AnswerProblem(NOT_A_NUMBER, {"found": f" (found {text!r})"})
 
 
 def normalize_answer(question: Question, value: Any) -> Any:
@@ -160,7 +188,10 @@ def check_answers(
         if value is None:
             continue
         value = normalize_answer(question, value)
-        problem = check_answer(question, value, today)
+        if isinstance(question, NumberQuestion) and isinstance(value, str):
+            value, problem = _typed_number(question, value)
+        else:
+            problem = check_answer(question, value, today)
         if problem is None:
             clean[question.id] = value
         else:

@@ -50,6 +50,7 @@ class ErrorCode(Enum):
     RULE_007 = "a dimension has no rules"
     RULE_008 = "no answer of a rule gives any points"
     RULE_009 = "a cap is above what the answers can add up to"
+    RULE_010 = "a computed rule is left out whenever a question it reads is hidden"
     QUEST_001 = "invalid numeric limits"
     PLAN_001 = "a resource has not been checked for too long"
     PLAN_002 = "a resource's last_checked date is in the future"

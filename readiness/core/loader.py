@@ -43,6 +43,12 @@ DEFINITION_KINDS: dict[str, type[Strict]] = {
     "plan": PlanRules,
 }
 
+#: A file of answers has no ``kind``: the likeliest reason a definition file lacks one.
+_ANSWERS_HINT = (
+    "; if it is a file of answers, it does not belong with the definitions: give it to "
+    "'flask score' or to the preview's answers field"
+)
+
 _TYPE_MISMATCHES = {
     "int_type",
     "float_type",
@@ -132,6 +138,8 @@ def _describe(error: dict[str, Any]) -> tuple[ErrorCode, str]:
     if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         message = f"{message} (found {shown})"
+        if kind == "string_type" and isinstance(value, int | float):
+            message += f'; write it in quotes: "{value}"'
     return ErrorCode.SCHEMA_001, message
 
 
@@ -201,10 +209,12 @@ def validate_document(document: YamlDocument, issues: IssueList) -> Strict | Non
     model_class = DEFINITION_KINDS.get(kind) if isinstance(kind, str) else None
     if model_class is None:
         where = document.locate(("kind",)) if "kind" in data else document.locate(())
+        found = f"found {kind!r}" if "kind" in data else "this file has none"
+        hint = "" if "kind" in data else _ANSWERS_HINT
         issues.add(
             ErrorCode.SCHEMA_004,
             where,
-            f"'kind' must be one of {', '.join(DEFINITION_KINDS)} (found {kind!r})",
+            f"'kind' must be one of {', '.join(DEFINITION_KINDS)} ({found}){hint}",
         )
         return None
     try:

@@ -278,6 +278,9 @@ class Expression(Strict):
         default=None, min_length=2, max_length=2
     )
     ratio: list[Expression | int | float] | None = Field(default=None, min_length=2, max_length=2)
+    #: With ``answer`` or ``months_until``: the number to use when the question is hidden
+    #: or unanswered (without it, such a question leaves the whole rule out).
+    otherwise: int | float | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Expression:
@@ -287,21 +290,23 @@ class Expression(Strict):
                 "an expression needs exactly one of "
                 f"{', '.join(EXPRESSION_FORMS)} (found: {', '.join(set_fields) or 'none'})"
             )
+        if self.otherwise is not None and set_fields[0] not in ("answer", "months_until"):
+            raise ValueError("'otherwise' goes with 'answer' or 'months_until'")
         return self
 
     @property
     def form(self) -> str:
         return next(name for name in EXPRESSION_FORMS if getattr(self, name) is not None)
 
-    def question_ids(self) -> list[str]:
-        """The question ids this expression reads."""
+    def question_ids(self, *, needed_only: bool = False) -> list[str]:
+        """The question ids this expression reads (``needed_only``: those without an
+        ``otherwise``, whose absence leaves the rule out)."""
         form = self.form
         if form in ("answer", "months_until"):
-            return [getattr(self, form)]
-        parts = getattr(self, form)
-        return [
-            qid for part in parts if isinstance(part, Expression) for qid in part.question_ids()
-        ]
+            needed = not (needed_only and self.otherwise is not None)
+            return [getattr(self, form)] if needed else []
+        parts = [part for part in getattr(self, form) if isinstance(part, Expression)]
+        return [q for part in parts for q in part.question_ids(needed_only=needed_only)]
 
 
 EXPRESSION_FORMS = ("answer", "months_until", "sum", "product", "difference", "ratio")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from readiness.core.answers import checked_answer_file, read_answer_file
-from readiness.core.coverage import definition_coverage
+from readiness.core.coverage import Coverage, definition_coverage
 from readiness.core.definitions import AssessmentDefinition, DefinitionSet, load_definition_texts
 from readiness.core.errors import IssueList
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES
@@ -38,6 +38,10 @@ class Preview:
     answers: dict[str, Any] | None = None
     card: ScoreCard | None = None
     plan: ActionPlan | None = None
+    #: How many texts each file has in each language (when the set loads).
+    coverage: list[Coverage] = field(default_factory=list)
+    #: The languages every text must have (the questionnaire's, else the complete ones).
+    required: list[str] = field(default_factory=list)
 
 
 def preview_definitions(
@@ -52,7 +56,9 @@ def preview_definitions(
     preview = Preview(issues, definitions)
     if definitions is None:
         return preview
-    definition_coverage(definitions, list(LOCALES), complete, issues)
+    complete = list(complete)
+    preview.coverage = definition_coverage(definitions, list(LOCALES), complete, issues)
+    preview.required = definitions.default.questionnaire.languages or complete
     if answer_file is None:
         return preview
     document = read_answer_file(answer_file[1], answer_file[0], issues)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -74,9 +75,16 @@ def read_number(
     integer: bool,
     low: float | None = None,
     high: float | None = None,
+    units: Iterable[str] = (),
 ) -> NumberReading:
-    """The number ``text`` means on a page in ``locale``, for a question with these limits."""
-    cleaned = _MARKS.sub("", unicodedata.normalize("NFKC", text))
+    """The number ``text`` means on a page in ``locale``, for a question with these limits
+    (and its unit in any language, which people often type after the number)."""
+    cleaned = unicodedata.normalize("NFKC", text)
+    for unit in units:
+        if unit.strip():
+            pattern = re.escape(unicodedata.normalize("NFKC", unit.strip()))
+            cleaned = re.sub(pattern, "", cleaned, flags=re.IGNORECASE)
+    cleaned = _MARKS.sub("", cleaned)
     if not _NUMBER_TEXT.fullmatch(cleaned):
         return NumberReading(problem=NOT_A_NUMBER)
     decimal, group = number_symbols(locale)

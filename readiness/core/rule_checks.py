@@ -62,6 +62,30 @@ def check_rules(
     known = {qu.id: qu for p in reversed(questionnaire.pages) for qu in reversed(p.questions)}
     for i, rule in enumerate(rules.rules):
         _check_rule(checker, doc, rule, ("rules", i), known, issues)
+    sometimes = {q.id for p in questionnaire.pages for q in p.questions if p.show_if or q.show_if}
+    for i, rule in enumerate(rules.rules):
+        _warn_sometimes_left_out(doc, rule, ("rules", i), sometimes, issues)
+
+
+def _warn_sometimes_left_out(
+    doc: YamlDocument, rule: Rule, path: tuple[Any, ...], sometimes: set[str], issues: IssueList
+) -> None:
+    """A computed rule that reads a question asked only sometimes is left out whenever that
+    question is hidden, and its dimension is scored without it: said, unless the rule says
+    when it applies or what the hidden question counts as."""
+    if rule.value is None or rule.when is not None:
+        return
+    for question_id in dict.fromkeys(rule.value.question_ids(needed_only=True)):
+        if question_id in sometimes:
+            issues.add(
+                ErrorCode.RULE_010,
+                doc.locate((*path, "value")),
+                f"'{question_id}' is asked only when its show_if holds; when it is hidden "
+                f"this rule is left out and the other rules of '{rule.dimension}' share its "
+                f"weight. Give the term what it counts as then ({{answer: {question_id}, "
+                "otherwise: 0}), or say when the rule applies with 'when:'",
+                severity="warning",
+            )
 
 
 def _check_rule(

@@ -131,7 +131,7 @@ def compile_expression(expr: Expression | int | float) -> ValueFunction:
         return lambda _answers, _as_of: constant
     form = expr.form
     if form in ("answer", "months_until"):
-        question_id = getattr(expr, form)
+        question_id, otherwise = getattr(expr, form), expr.otherwise
         to_number: Callable[[Any, dt.date], float] = (
             (lambda value, _as_of: float(value))
             if form == "answer"
@@ -139,7 +139,9 @@ def compile_expression(expr: Expression | int | float) -> ValueFunction:
         )
 
         def read(answers: Mapping[str, Any], as_of: dt.date) -> float:
-            if question_id not in answers:
+            if answers.get(question_id) is None:
+                if otherwise is not None:
+                    return float(otherwise)
                 raise _MissingAnswerError
             return to_number(answers[question_id], as_of)
 
@@ -206,7 +208,7 @@ class _CompiledRule:
 
     def _prepare_value(self, value: Expression, rule: Rule) -> None:
         """A rule on a computed value: points by the range the value falls in."""
-        self.reads = value.question_ids()
+        self.reads = value.question_ids(needed_only=True)
         self.value = compile_expression(value)
         self.ranges = [
             (

@@ -272,6 +272,13 @@ class _NodeConverter:
         if node.tag == _TAG + "merge":
             self.issues.add(ErrorCode.YAML_002, self._loc(node), "merge keys '<<' are not allowed")
             return None
+        if node.tag == _TAG + "bool" and node.value not in _STRICT_BOOLS:
+            # yes/no/on/off as a key: an answer id such as yes/no points' "yes"
+            return self._ambiguous(
+                node,
+                f"'{node.value}' is read as a yes/no value by YAML 1.1; as a key, write "
+                f'it in quotes: "{node.value}"',
+            )
         value = self._scalar(node)
         if isinstance(value, bool) or value is None or isinstance(value, float):
             self.issues.add(

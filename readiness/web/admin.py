@@ -138,12 +138,17 @@ def preview() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("admin/preview.html", form=form, checked=None), 400
     checked = check_upload(form)
-    if request.form.get("action") == "pdf" and (report := preview_report(checked)):
+    wants_pdf = request.form.get("action") == "pdf"
+    if wants_pdf and (report := preview_report(checked)):
         try:
             pdf = current_state().render_pool.render(report)
         except RenderError as exc:
             return render_error(503, _("The PDF could not be made (%(reason)s).", reason=exc))
         return pdf_response(pdf, "readiness-preview.pdf")
     return render_template(
-        "admin/preview.html", form=form, checked=checked, result=result_markup(checked)
+        "admin/preview.html",
+        form=form,
+        checked=checked,
+        result=result_markup(checked),
+        pdf_refused=wants_pdf,
     )

@@ -39,6 +39,20 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[str, int]:
         return render_error(exc.code or 500)
 
+    @app.errorhandler(413)
+    def too_large(_exc: HTTPException) -> tuple[str, int]:
+        if not request.mimetype.startswith("multipart/"):
+            return render_error(413)
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return render_error(
+            413,
+            _(
+                "The files are larger than %(limit)s together. Send fewer or smaller files, "
+                "or a ZIP of them.",
+                limit=f"{limit / (1024 * 1024):g} MB",
+            ),
+        )
+
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError) -> tuple[str, int]:
         security_event("csrf_refused", logging.WARNING, path=request.path)

@@ -49,8 +49,11 @@ def check_upload(form: PreviewForm) -> CheckedUpload:
     if answers:
         answer_file = (safe_name(answers.filename or ""), answers.read(MAX_FILE_BYTES + 1))
     today = form.as_of.data or dt.date.today()
-    preview = preview_definitions(files, today, answer_file)
-    preview.issues.items[:0] = upload_issues.items  # what the upload itself got wrong first
+    if files:
+        preview = preview_definitions(files, today, answer_file)
+        preview.issues.items[:0] = upload_issues.items  # what the upload got wrong first
+    else:  # nothing to check: what was wrong with the upload says it all
+        preview = Preview(upload_issues, None)
     return CheckedUpload(
         sorted(files), preview, form.language.data, today, answers_given=bool(answers)
     )

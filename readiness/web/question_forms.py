@@ -94,7 +94,12 @@ class NumberAnswerField(StringField):
             return
         question = self.question
         self.reading = read_number(
-            text, self.locale, integer=question.integer, low=question.min, high=question.max
+            text,
+            self.locale,
+            integer=question.integer,
+            low=question.min,
+            high=question.max,
+            units=question.unit.values() if question.unit else (),
         )
         if self.reading.problem is not None:
             raise ValueError(number_problem(self.reading.problem, question, self.locale))

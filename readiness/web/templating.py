@@ -14,17 +14,19 @@ from markupsafe import Markup
 from readiness.core.locales import babel_code
 from readiness.core.model import (
     ChoiceQuestion,
+    DateQuestion,
     LikertQuestion,
     NumberQuestion,
     Question,
     YesNoQuestion,
     localize,
     localize_source,
+    parse_iso_date,
 )
 from readiness.core.readings import shown_number
 from readiness.i18n import LOCALES, select_locale
 from readiness.models import IN_PROGRESS, NOT_STARTED, REASSESSED, SUBMITTED
-from readiness.reports.formatting import ruby_markup, template_helpers
+from readiness.reports.formatting import format_date, ruby_markup, template_helpers
 from readiness.state import current_state
 
 #: An intern's assessment status, as coordinators read it.
@@ -61,6 +63,8 @@ def display_answer(question: Question | None, value: Any) -> str:
         return f"{value} / {question.scale}"
     if isinstance(question, YesNoQuestion):
         return gettext("Yes") if value == "yes" else gettext("No")
+    if isinstance(question, DateQuestion) and isinstance(value, str):
+        return format_date(value, locale) if parse_iso_date(value) else value
     if isinstance(question, NumberQuestion):
         unit = localize(question.unit, locale) if question.unit else ""
         return f"{shown_number(value, locale)} {unit}".strip()

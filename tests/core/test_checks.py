@@ -62,7 +62,8 @@ def test_unknown_question_type(load_issues: Load) -> None:
 def test_version_as_a_number_is_refused(load_issues: Load) -> None:
     """`version: 1.0` would become the float 1.0: the schema wants text."""
     code, _, line, message = only(load_issues(questionnaire={'version: "1"': "version: 1.0"}))
-    assert (code, message, line) == ("SCHEMA_001", "Input should be text (found 1.0)", 3)
+    expected = 'Input should be text (found 1.0); write it in quotes: "1.0"'
+    assert (code, message, line) == ("SCHEMA_001", expected, 3)
 
 
 def test_text_needs_the_fallback_locale(load_issues: Load) -> None:

@@ -169,3 +169,13 @@ def test_dates_as_the_picker_sends_them_and_as_people_type_them(locale: str) -> 
 )
 def test_dates_that_cannot_be_meant_are_refused(locale: str, typed: str, problem: str) -> None:
     assert read_date(typed, locale) == (None, problem)
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [("vi", "1.500.000 yên"), ("en", "1,500,000 Yen"), ("ja", "1500000円"), ("id", "Rp 1.500.000")],
+)
+def test_the_questions_unit_typed_with_the_number_is_ignored(locale: str, typed: str) -> None:
+    units = ["yen", "yên", "円", "Rp"]
+    assert read_number(typed, locale, **YEN, units=units) == NumberReading(value=1_500_000)
+    assert read_number("1.500.000 yên", "vi", **YEN).problem == NOT_A_NUMBER  # unit not given

@@ -231,3 +231,59 @@ def test_the_band_is_chosen_from_the_rounded_score(write_definitions: Any) -> No
     skills = card.dimension("skills")
     assert sum(c.share for c in skills.contributions) == pytest.approx(49.5)
     assert (skills.score, skills.band) == (50.0, "mid")
+
+
+DEBT_QUESTION = {
+    "      - id: capital\n": (
+        "      - id: debt\n"
+        "        type: number\n"
+        "        show_if: {question: programme, equals: ssw}\n"
+        "        label: {en: Debt}\n"
+        "        min: 0\n"
+        "      - id: capital\n"
+    )
+}
+COVERAGE_VALUE = "      ratio: [{answer: savings}, {answer: capital}]\n"
+
+
+def debt_rule(term: str) -> dict[str, str]:
+    value = f"      ratio: [{{difference: [{{answer: savings}}, {term}]}}, {{answer: capital}}]\n"
+    return {COVERAGE_VALUE: value}
+
+
+def test_a_hidden_term_leaves_a_computed_rule_out_and_check_says_so(
+    write_definitions: Any, load_issues: Any
+) -> None:
+    """Without ``otherwise`` a TITP intern (not asked the debt) gets no coverage rule at all,
+    and its dimension is scored without it: check warns where the rule reads the debt."""
+    folder = write_definitions(DEBT_QUESTION, debt_rule("{answer: debt}"))
+    card = Scorer(require_definitions(folder).default).score(answers(), TODAY)
+    assert contribution(card, "financing", "coverage").status == "not_applicable"
+    (warning,) = load_issues(DEBT_QUESTION, debt_rule("{answer: debt}")).warnings
+    assert warning.code.name == "RULE_010"
+    assert "'debt' is asked only when its show_if holds" in warning.message
+    assert "{answer: debt, otherwise: 0}" in warning.message
+
+
+def test_otherwise_says_what_a_hidden_term_counts_as(
+    write_definitions: Any, load_issues: Any
+) -> None:
+    """With ``otherwise: 0`` the TITP intern's debt counts as none: 600,000 / 1,000,000 = 0.6
+    (50 points); an SSW worker's 200,000 of debt is taken off: 0.4 (0 points)."""
+    rules = debt_rule("{answer: debt, otherwise: 0}")
+    scorer = Scorer(require_definitions(write_definitions(DEBT_QUESTION, rules)).default)
+    titp = contribution(scorer.score(answers(), TODAY), "financing", "coverage")
+    assert (titp.status, titp.answer, titp.points) == ("scored", 0.6, 50.0)
+    ssw = answers(programme="ssw", ssw_test="yes", debt=200_000)
+    scored = contribution(scorer.score(ssw, TODAY), "financing", "coverage")
+    assert (scored.answer, scored.points) == (0.4, 0.0)
+    assert not load_issues(DEBT_QUESTION, rules).items
+
+
+def test_otherwise_goes_only_with_a_single_answer(load_issues: Any) -> None:
+    rules = {
+        COVERAGE_VALUE: "      ratio: [{answer: savings}, {answer: capital}]\n      otherwise: 1\n"
+    }
+    (issue,) = load_issues(rules=rules).errors
+    assert issue.code.name.startswith("SCHEMA")
+    assert "'otherwise' goes with 'answer' or 'months_until'" in issue.message

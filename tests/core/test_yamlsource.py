@@ -86,6 +86,7 @@ def test_duplicate_keys_report_both_lines() -> None:
         ("time: 1:30", "'1:30' is read as the number 90"),
         ("n: 0x1F", "'0x1F' is read as the number 31"),
         ("on: 1", "'on' is read as a yes/no value"),
+        ("points: {yes: 0, no: 100}", 'as a key, write it in quotes: "yes"'),
     ],
 )
 def test_yaml_11_surprises_are_reported(text: str, fragment: str) -> None:

@@ -17,6 +17,7 @@ from readiness import create_app
 from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import Assessment
+from readiness.reports.formatting import format_date
 from readiness.services.assessments import reproduce_scorecard
 from readiness.state import state_of
 from tests.fixtures import QUESTIONNAIRES
@@ -30,6 +31,10 @@ def test_complete_assessment_shows_explained_scores(
     review = intern.client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
     assert "Review your answers" in review
     assert "Vietnam" in review
+    planned = stored_answers(app, assessment_id)["planned_return"]
+    shown = format_date(planned, "en")  # e.g. "Jul 24, 2027", as every other page writes it
+    assert shown in review
+    assert planned not in review
     response = intern.submit(assessment_id)
     assert response.status_code == 303
     assert response.location.endswith(f"/assessments/{assessment_id}/result")

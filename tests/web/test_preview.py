@@ -246,6 +246,7 @@ def test_a_request_over_the_size_limit_is_refused(app: Flask, admin: FlaskClient
     )
     response = admin.post(PREVIEW, data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 413
+    assert "The files are larger than 1 MB together" in response.text
 
 
 def test_an_answers_file_over_the_limit_is_refused_with_its_reason(admin: FlaskClient) -> None:
@@ -271,3 +272,27 @@ def test_only_admins_preview(make_user: MakeUser, signed_in: SignedIn) -> None:
     )
     assert response.status_code == 403
     assert coordinator.get(PREVIEW).status_code == 403
+
+
+def test_a_pdf_without_answers_says_what_it_needs(admin: FlaskClient) -> None:
+    response = upload(admin, home_care_files(), action="pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "A PDF needs a file of answers" in response.text
+
+
+def test_an_upload_with_nothing_to_check_lists_only_what_was_wrong_with_it(
+    admin: FlaskClient,
+) -> None:
+    found = problems(upload(admin, {"set.zip": b"PK\x03\x04 broken"}).text)
+    assert len(found) == 1
+    assert "UPLOAD_001" in found[0]
+
+
+def test_the_texts_of_each_language_are_counted(admin: FlaskClient) -> None:
+    """home_care requires English only; its files' rows show how many texts each has."""
+    page = upload(admin, home_care_files()).text
+    table = page[page.index('class="interns coverage"') :]
+    assert '<th scope="col">en*</th>' in table
+    assert '<th scope="col">vi</th>' in table
+    assert "home-care.yaml" in table
