@@ -200,7 +200,12 @@ def check_answers(
 
 
 def read_answer_file(raw: bytes, path: str, issues: IssueList) -> YamlDocument | None:
-    """A YAML file of answers (question id -> answer), read as strictly as a definition."""
+    """A YAML file of answers (question id -> answer), read as strictly as a definition.
+
+    A file with a YAML surprise in one answer (``no`` unquoted) is still returned, with the
+    problem in ``issues``, so every other answer is checked in the same run; None when the
+    file cannot be read as a mapping at all.
+    """
     found = IssueList()
     text = decode_definition_bytes(raw, path, found)
     document = read_yaml_text(text, path, found) if text is not None else None
@@ -208,15 +213,16 @@ def read_answer_file(raw: bytes, path: str, issues: IssueList) -> YamlDocument |
         found.add(
             ErrorCode.ANSWER_001, document.locate(()), "the file must map question ids to answers"
         )
+        document = None
     issues.extend(found)
-    return None if found.errors else document
+    return document
 
 
 def checked_answer_file(
     definition: AssessmentDefinition, document: YamlDocument, today: dt.date, issues: IssueList
 ) -> dict[str, Any] | None:
     """The answers of a file read by :func:`read_answer_file`, or None with each refused
-    answer in ``issues`` at its line."""
+    answer in ``issues`` at its line (and None when reading the file found errors)."""
     clean, problems = check_answers(definition, document.data, today)
     for question_id, problem in problems.items():
         issues.add(
@@ -224,4 +230,5 @@ def checked_answer_file(
             document.locate((question_id,), key=True),
             f"'{question_id}' {problem.english()}",
         )
-    return None if problems else clean
+    misread = any(issue.location.path == document.path for issue in issues.errors)
+    return None if problems or misread else clean

@@ -187,8 +187,7 @@ def _assemble(
         rule_files, "questionnaire", "questionnaire '{}' already has rules in {}", issues
     )
     _require_pairs(where, by_id, rules_for, issues, others_failed=failed > 0)
-    if issues.errors:
-        return None, issues
+    # Plans are checked even when the files above have errors: every problem at once.
     plans = _check_plans(loaded, by_id, rules_for, issues, today, others_failed=failed > 0)
     if issues.errors:
         return None, issues

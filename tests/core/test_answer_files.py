@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from readiness.core.answers import check_answers
+from readiness.core.answers import check_answers, checked_answer_file, read_answer_file
 from readiness.core.definitions import AssessmentDefinition, require_definitions
+from readiness.core.errors import IssueList
 
 TODAY = dt.date(2026, 11, 24)
 #: mini's capital question, allowed fractions: 1.500 can be 1.5 or 1500.
@@ -52,3 +53,13 @@ def test_text_that_cannot_be_the_number_says_why(
 ) -> None:
     _, problems = check_answers(mini, {"savings": typed}, TODAY)
     assert problems["savings"].english() == words
+
+
+def test_a_yaml_surprise_in_one_answer_does_not_hide_the_others(mini: AssessmentDefinition) -> None:
+    issues = IssueList()
+    raw = b"programme: titp\nssw_test: no\njlpt: n9\nsavings: lots\n"
+    document = read_answer_file(raw, "answers.yaml", issues)
+    assert document is not None
+    assert checked_answer_file(mini, document, TODAY, issues) is None
+    found = sorted((i.location.line, i.code.name) for i in issues.errors)
+    assert found == [(2, "YAML_006"), (3, "ANSWER_001"), (4, "ANSWER_001")]

@@ -208,3 +208,14 @@ def test_a_misspelt_catalogue_name_suggests_the_right_one(copy) -> None:
     (issue,) = errors(folder).errors
     assert issue.code.name == "REF_007"
     assert "no catalogue 'resource' for this plan (did you mean 'resources'?)" in issue.message
+
+
+def test_problems_in_the_rules_and_the_plan_are_reported_together(copy) -> None:
+    """An author fixing a set sees every problem in one run, not one file at a time."""
+    copy(
+        "entrepreneurship-readiness.rules.yaml", "    question: jlpt\n", "    question: jlpt_lvl\n"
+    )
+    folder = copy(PLAN, "  dimension: financing\n", "  dimension: finance\n")
+    codes = {(i.location.path.rsplit("/", 1)[-1], i.code.name) for i in errors(folder).errors}
+    assert ("entrepreneurship-readiness.rules.yaml", "REF_002") in codes
+    assert (PLAN, "REF_006") in codes
