@@ -75,8 +75,13 @@ def _print_coverage(definitions: DefinitionSet) -> int:
     locales = list(LOCALES)
     rows = definition_coverage(definitions, locales, COMPLETE_LOCALES, issues)
     rows.append(ui_coverage(TRANSLATIONS, locales, COMPLETE_LOCALES, issues))
-    click.echo("translation coverage (translated/texts; * = complete locale):")
-    click.echo(coverage_table(rows, locales, COMPLETE_LOCALES))
+    required = {
+        code
+        for definition in definitions.definitions.values()
+        for code in definition.questionnaire.languages or COMPLETE_LOCALES
+    }
+    click.echo("translation coverage (translated/texts; * = every text must have it):")
+    click.echo(coverage_table(rows, locales, required))
     for issue in issues.sorted():
         click.echo(str(issue), err=True)
     return len(issues.errors)
