@@ -17,7 +17,12 @@ import click
 
 from readiness.config import PROJECT_ROOT
 from readiness.core.answers import checked_answer_file, read_answer_file
-from readiness.core.coverage import coverage_table, definition_coverage, ui_coverage
+from readiness.core.coverage import (
+    coverage_table,
+    definition_coverage,
+    required_languages,
+    ui_coverage,
+)
 from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
 from readiness.core.loader import DEFINITION_KINDS
@@ -75,13 +80,8 @@ def _print_coverage(definitions: DefinitionSet) -> int:
     locales = list(LOCALES)
     rows = definition_coverage(definitions, locales, COMPLETE_LOCALES, issues)
     rows.append(ui_coverage(TRANSLATIONS, locales, COMPLETE_LOCALES, issues))
-    required = {
-        code
-        for definition in definitions.definitions.values()
-        for code in definition.questionnaire.languages or COMPLETE_LOCALES
-    }
     click.echo("translation coverage (translated/texts; * = every text must have it):")
-    click.echo(coverage_table(rows, locales, required))
+    click.echo(coverage_table(rows, locales, required_languages(definitions, COMPLETE_LOCALES)))
     for issue in issues.sorted():
         click.echo(str(issue), err=True)
     return len(issues.errors)

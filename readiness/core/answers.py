@@ -25,7 +25,7 @@ from readiness.core.model import (
     TextQuestion,
     parse_iso_date,
 )
-from readiness.core.readings import EARLIEST_DATE, LATEST_DATE, read_number
+from readiness.core.readings import EARLIEST_DATE, LATEST_DATE, NumberReading, read_number
 from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
 
 #: The most options one multiple-choice answer may hold (a tampered post may send more).
@@ -116,8 +116,12 @@ def _check_number(question: NumberQuestion, value: Any) -> AnswerProblem | None:
     if (question.min is not None and value < question.min) or (
         question.max is not None and value > question.max
     ):
-        return AnswerProblem(OUT_OF_RANGE, {"low": question.min, "high": question.max})
+        return _out_of_range(question)
     return None
+
+
+def _out_of_range(question: NumberQuestion) -> AnswerProblem:
+    return AnswerProblem(OUT_OF_RANGE, {"low": question.min, "high": question.max})
 
 
 def _check_date(question: DateQuestion, value: Any, today: dt.date) -> AnswerProblem | None:
@@ -135,18 +139,24 @@ def _check_date(question: DateQuestion, value: Any, today: dt.date) -> AnswerPro
     return None
 
 
-def _typed_number(question: NumberQuestion, text: str) -> tuple[Any, AnswerProblem | None]:
-    """A number written as text in a file (``"900.000"``, ``"1,5"``, ``"¥900,000"``), read
-    the way the web form reads it, by either convention; a text that reads two ways for
-    this question is refused rather than guessed."""
-    reading = read_number(
+def read_typed_number(question: NumberQuestion, text: str, locale: str) -> NumberReading:
+    """What ``text`` typed for ``question`` means in ``locale``: read against the question's
+    limits and with its unit (in any language) allowed after the number."""
+    return read_number(
         text,
-        DEFAULT_LOCALE,
+        locale,
         integer=question.integer,
         low=question.min,
         high=question.max,
         units=question.unit.values() if question.unit else (),
     )
+
+
+def _typed_number(question: NumberQuestion, text: str) -> tuple[Any, AnswerProblem | None]:
+    """A number written as text in a file (``"900.000"``, ``"1,5"``, ``"¥900,000"``), read
+    the way the web form reads it, by either convention; a text that reads two ways for
+    this question is refused rather than guessed."""
+    reading = read_typed_number(question, text, DEFAULT_LOCALE)
     if reading.value is not None:
         return reading.value, None
     if reading.ambiguous:
@@ -157,7 +167,7 @@ def _typed_number(question: NumberQuestion, text: str) -> tuple[Any, AnswerProbl
     if reading.problem == NOT_WHOLE:
         return text, AnswerProblem(NOT_WHOLE)
     if reading.problem == OUT_OF_RANGE:
-        return text, AnswerProblem(OUT_OF_RANGE, {"low": question.min, "high": question.max})
+        return text, _out_of_range(question)
     return text, AnswerProblem(NOT_A_NUMBER, {"found": f" (found {text!r})"})
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
-from readiness.core.definitions import DefinitionSet
+from readiness.core.definitions import AssessmentDefinition, DefinitionSet
 from readiness.core.errors import ErrorCode, IssueList, Location
 from readiness.core.loader import LoadedFile
 from readiness.core.model import DEFAULT_LOCALE, LOCALE_PATTERN, Strict
@@ -80,6 +80,22 @@ def content_coverage(
     return result
 
 
+def languages_of(definition: AssessmentDefinition, complete: Iterable[str]) -> list[str]:
+    """The languages every text of one definition must have: its questionnaire's
+    ``languages``, or else every ``complete`` locale."""
+    return definition.questionnaire.languages or list(complete)
+
+
+def required_languages(definitions: DefinitionSet, complete: Iterable[str]) -> list[str]:
+    """The languages some definition of the set requires, in the order they come."""
+    complete = list(complete)
+    return list(
+        dict.fromkeys(
+            code for d in definitions.definitions.values() for code in languages_of(d, complete)
+        )
+    )
+
+
 def definition_coverage(
     definitions: DefinitionSet,
     locales: Iterable[str],
@@ -90,7 +106,7 @@ def definition_coverage(
     questionnaire declares (``languages``), or else in every ``complete`` locale."""
     rows: dict[str, Coverage] = {}
     for definition in definitions.definitions.values():
-        required = definition.questionnaire.languages or list(complete)
+        required = languages_of(definition, complete)
         sources: list[LoadedFile[Strict]] = [
             definition.questionnaire_source,
             definition.rules_source,

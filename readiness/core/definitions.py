@@ -196,7 +196,7 @@ def _assemble(
         plan = None
         if qid in plans:  # compiled only now: its conditions are known to be valid
             questions = {q.id: q for page in source.model.pages for q in page.questions}
-            plan = PlanDefinition(*plans[qid], questions)
+            plan = PlanDefinition(*plans[qid], questions, rules_for[qid].model)
         definitions[qid] = AssessmentDefinition(
             source.model, rules_for[qid].model, source, rules_for[qid], plan
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readiness.core.answers import checked_answer_file, read_answer_file
-from readiness.core.coverage import Coverage, definition_coverage
+from readiness.core.coverage import Coverage, definition_coverage, required_languages
 from readiness.core.definitions import AssessmentDefinition, DefinitionSet, load_definition_texts
 from readiness.core.errors import IssueList
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES
@@ -58,7 +58,7 @@ def preview_definitions(
         return preview
     complete = list(complete)
     preview.coverage = definition_coverage(definitions, list(LOCALES), complete, issues)
-    preview.required = definitions.default.questionnaire.languages or complete
+    preview.required = required_languages(definitions, complete)
     if answer_file is None:
         return preview
     document = read_answer_file(answer_file[1], answer_file[0], issues)

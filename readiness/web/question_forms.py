@@ -39,6 +39,7 @@ from readiness.core.answers import (
     YEAR_OUT_OF_RANGE,
     AnswerProblem,
     check_answer,
+    read_typed_number,
 )
 from readiness.core.model import (
     ChoiceQuestion,
@@ -49,7 +50,7 @@ from readiness.core.model import (
     TextQuestion,
     localize,
 )
-from readiness.core.readings import NumberReading, read_number, shown_number
+from readiness.core.readings import NumberReading, shown_number
 from readiness.web.forms import Form, LocalDateField, at_most, date_problem
 
 
@@ -92,17 +93,9 @@ class NumberAnswerField(StringField):
         text = (self.data or "").strip()
         if not text:
             return
-        question = self.question
-        self.reading = read_number(
-            text,
-            self.locale,
-            integer=question.integer,
-            low=question.min,
-            high=question.max,
-            units=question.unit.values() if question.unit else (),
-        )
+        self.reading = read_typed_number(self.question, text, self.locale)
         if self.reading.problem is not None:
-            raise ValueError(number_problem(self.reading.problem, question, self.locale))
+            raise ValueError(number_problem(self.reading.problem, self.question, self.locale))
         self.number = self.reading.value
 
     def confirm(self, value: int | float) -> None:

@@ -14,7 +14,6 @@ from readiness.cli.definitions import check_command
 from readiness.core.definitions import AssessmentDefinition, load_definitions
 from readiness.core.errors import IssueList
 from readiness.core.plan.builder import build_action_plan
-from readiness.core.plan.roles import served_dimension
 from readiness.core.scoring import Scorer
 from tests.fixtures import QUESTIONNAIRES
 from tests.fixtures.home_care import HOME_CARE
@@ -173,9 +172,7 @@ def test_a_role_read_by_several_dimensions_asks_which_one(tmp_path: Path) -> Non
     assert warning.location.line == line_of(folder, plan.name, "savings:")
     assert "rules of 'care_skills', 'money' read the savings questions" in warning.message
     assert "add 'dimension: care_skills' (or another of them) under 'savings:'" in warning.message
-    assert (
-        served_dimension(definitions.default.plan.plan.savings, definitions.default.rules) is None
-    )
+    assert definitions.default.plan.savings_dimension is None  # nothing guessed
 
 
 def test_the_roles_a_plan_names_are_checked_with_the_nearest_id(copy) -> None:

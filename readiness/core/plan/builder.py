@@ -30,7 +30,6 @@ from readiness.core.plan.result import (
     SavingsPlan,
     Text,
 )
-from readiness.core.plan.roles import served_dimension
 from readiness.core.scoring import ScoreCard
 
 #: Connecting words of the reasons and timeline, as gettext messages (the UI catalogues
@@ -283,7 +282,7 @@ def _savings_plan(builder: _PlanBuilder) -> SavingsPlan | None:
     )
     loans: tuple[MatchedResource, ...] = ()
     if not closes:
-        serves = served_dimension(questions, builder.definition.rules)
+        serves = builder.plan.savings_dimension
         loans = tuple(
             builder.matched(r, serves if serves in r.dimensions else None)
             for r in builder.plan.catalogue.resources
@@ -315,9 +314,7 @@ def _language_goal(builder: _PlanBuilder) -> LanguageGoal | None:
     test_date = next_test_date(builder.today, language.test_months, language.min_months_ahead)
     before_return = builder.return_date is None or test_date <= builder.return_date
     resources = tuple(
-        builder.matched(
-            builder.plan.resources[r], served_dimension(language, builder.definition.rules)
-        )
+        builder.matched(builder.plan.resources[r], builder.plan.language_dimension)
         for r in language.resources
         if builder.fits_profile(builder.plan.resources[r])
     )

@@ -8,8 +8,9 @@ from functools import cached_property
 
 from readiness.core.conditions import Predicate, compile_condition
 from readiness.core.loader import LoadedFile
-from readiness.core.model import Question
+from readiness.core.model import Question, RuleSet
 from readiness.core.plan.model import Catalogue, PlanRules, Resource
+from readiness.core.plan.roles import served_dimension
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class PlanDefinition:
     plan_source: LoadedFile[PlanRules]
     catalogue_source: LoadedFile[Catalogue]
     questions: dict[str, Question]
+    rules: RuleSet
     _step_predicates: dict[str, Predicate] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -37,6 +39,16 @@ class PlanDefinition:
     @cached_property
     def resources(self) -> dict[str, Resource]:
         return {r.id: r for r in self.catalogue.resources}
+
+    @cached_property
+    def savings_dimension(self) -> str | None:
+        """The dimension the savings plan and its loans serve (core.plan.roles)."""
+        return served_dimension(self.plan.savings, self.rules)
+
+    @cached_property
+    def language_dimension(self) -> str | None:
+        """The dimension the language goal and its resources serve (core.plan.roles)."""
+        return served_dimension(self.plan.language, self.rules)
 
     @cached_property
     def content_hash(self) -> str:
