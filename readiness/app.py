@@ -14,10 +14,12 @@ from readiness.cli import register_commands
 from readiness.config import (
     PROJECT_ROOT,
     apply_production_defaults,
+    check_production,
     default_config,
     ensure_secret_key,
     environment_overrides,
     load_currency_rates,
+    trusted_hosts,
 )
 from readiness.core.definitions import require_definitions
 from readiness.core.locales import TRANSLATIONS
@@ -25,6 +27,7 @@ from readiness.extensions import babel, csrf, db, limiter, login_manager, migrat
 from readiness.i18n import DEFAULT_LOCALE, babel_locale
 from readiness.logs import configure_logging
 from readiness.queue import make_queue
+from readiness.rate_store import storage_uri
 from readiness.services.bulk_reports import run_job
 from readiness.state import EXTENSION_KEY, ReadinessState
 from readiness.web import register_web
@@ -63,6 +66,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.from_mapping(overrides)
     ensure_secret_key(app.config, instance)
     apply_production_defaults(app.config)
+    trusted_hosts(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
 
@@ -80,7 +84,12 @@ def _load_state(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # Shared by every worker and process: Redis when configured, else the database.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or storage_uri(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+    check_production(app.config)
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -85,6 +85,8 @@ DEFAULTS: dict[str, Any] = {
     "TOTP_ISSUER": "readiness",
     #: Wrong second-factor codes allowed per account (then 429 until the window passes).
     "TOTP_LIMIT": "5 per 5 minutes",
+    #: How long an enrolment code for setting up an authenticator works.
+    "TOTP_ENROLMENT_DAYS": 7,
 }
 
 
@@ -129,9 +131,11 @@ _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "RETENTION_MONTHS": int,
     "REPORT_ZIP_DAYS": int,
     "TOTP_REQUIRED": _flag,
+    "TOTP_ENROLMENT_DAYS": int,
     "RATELIMIT_ENABLED": _flag,
-    #: Host names the app answers to (Flask's TRUSTED_HOSTS); others get 400. Set it in
-    #: production, where invitation links are built from the Host header.
+    #: Host names the app answers to (Flask's TRUSTED_HOSTS); others get 400. Required in
+    #: production, where invitation links are built from the first of them; ``*`` is
+    #: the explicit choice of any host (links then follow the request's Host header).
     "TRUSTED_HOSTS": _names,
 }
 
@@ -192,12 +196,46 @@ def apply_production_defaults(config: dict[str, Any]) -> None:
     """Secure cookies in production, and password hashes at full cost."""
     if config.get("READINESS_ENV") == "production":
         config["SESSION_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"  # secure cookies need HTTPS anyway
         config["REMEMBER_COOKIE_SECURE"] = True
         if config.get("PASSWORD_HASH_METHOD") != DEFAULT_PASSWORD_HASH:
             raise ConfigError(
                 "READINESS_PASSWORD_HASH_METHOD may only be changed outside production "
                 f"(tests lower it); production uses {DEFAULT_PASSWORD_HASH}"
             )
+
+
+#: ``READINESS_TRUSTED_HOSTS=*``: answer to any host name, knowingly.
+ANY_HOST = "*"
+
+
+def trusted_hosts(config: dict[str, Any]) -> None:
+    """Turn the explicit any-host choice into Flask's "no check" (None)."""
+    if ANY_HOST in (config.get("TRUSTED_HOSTS") or []):
+        config["TRUSTED_HOSTS"] = None
+        config["ANY_HOST"] = True
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Settings production refuses to start without (issue 15).
+
+    A host list, or the explicit any-host choice: otherwise invitation links would follow
+    whatever Host header a request carries. Rate limits in a store all workers share:
+    counters in each worker's memory would multiply every limit by the worker count.
+    """
+    if config.get("READINESS_ENV") != "production":
+        return
+    if not config.get("TRUSTED_HOSTS") and not config.get("ANY_HOST"):
+        raise ConfigError(
+            "READINESS_TRUSTED_HOSTS must be set in production: the host name(s) people use "
+            "to reach readiness, comma-separated (invitation links use the first), or * to "
+            "answer to any host knowingly (docs/deploy.md)"
+        )
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        raise ConfigError(
+            "rate limits in memory hold per worker process, not for the server: leave "
+            "RATELIMIT_STORAGE_URI unset (the database is used, or Redis with REDIS_URL)"
+        )
 
 
 def load_currency_rates(config: dict[str, Any], instance_path: Path) -> ExchangeRates | None:

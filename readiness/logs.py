@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -39,14 +40,25 @@ def _utc(seconds: float | None) -> time.struct_time:
     return time.gmtime(seconds)
 
 
+#: Characters that could start a fake line or drive a terminal: C0 and C1 controls,
+#: DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(text: str) -> str:
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
 class TextFormatter(logging.Formatter):
-    """Readable lines in UTC; a CR or LF inside a message cannot start a fake line."""
+    """Readable lines in UTC; no control character inside a message reaches the line."""
 
     converter = staticmethod(_utc)
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
         """The line before any traceback: escaped, with a security event's fields."""
-        line = super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
+        line = _escaped(super().formatMessage(record))
         fields = getattr(record, "fields", None)
         if fields and record.name == SECURITY.name:
             line += " " + " ".join(f"{k}={v!r}" for k, v in fields.items() if k != "event")
@@ -67,7 +79,9 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        # ASCII only: every control character, and even a lone surrogate from a
+        # malformed request, is written as an escape; one record is one valid JSON line.
+        return json.dumps(entry, ensure_ascii=True, default=str)
 
 
 def configure_logging(app: Flask) -> None:

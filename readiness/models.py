@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -22,9 +24,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from readiness.core.readings import EARLIEST_DATE, LATEST_DATE
 from readiness.extensions import Base, db
 
 if TYPE_CHECKING:
@@ -37,6 +41,20 @@ DRAFT, SUBMITTED = "draft", "submitted"
 INTERN, COORDINATOR, ADMIN = "intern", "coordinator", "admin"
 #: An intern's progress, as the dashboard shows it.
 NOT_STARTED, IN_PROGRESS, REASSESSED = "not_started", "in_progress", "reassessed"
+
+
+def username_key(username: str) -> str:
+    """How user names are compared: NFKC, case-folded, NFKC again (folding can undo it)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username.strip()).casefold())
+
+
+def checked_date(name: str, value: date | None) -> date | None:
+    """Every stored date is in the documented range (1900-2100): date arithmetic on it
+    (retention, months to return) then never overflows. Inputs check it first, with a
+    message; this is the last guard."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{name} {value} is outside {EARLIEST_DATE}..{LATEST_DATE}")
+    return value
 
 
 def utcnow() -> datetime:
@@ -62,6 +80,7 @@ class User(UserMixin, Model):
     __table_args__ = (
         Index("ix_user_org_role", "organisation_id", "role"),
         Index("ix_user_org_return", "organisation_id", "planned_return"),
+        UniqueConstraint("username_key", name="uq_user_username_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +88,9 @@ class User(UserMixin, Model):
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
     username: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The user name as compared: NFKC and case-folded, so ``DEMO-READY`` cannot be
+    #: registered beside ``demo-ready`` (set with the name, see :func:`username_key`).
+    username_key: Mapped[str] = mapped_column(String(160))
     #: The name shown on reports (optional: the user name is used when empty).
     display_name: Mapped[str | None] = mapped_column(String(100))
     #: Set by :func:`readiness.services.accounts.set_password` (scrypt by default).
@@ -83,6 +105,12 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     #: The last time step whose code was accepted: a code works once.
     totp_last_step: Mapped[int | None]
+    #: A key being set up, kept here (never in the session cookie) until a code confirms it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The one-time enrolment code an admin handed over (SHA-256; the code is random), and
+    #: until when it works: the password alone cannot set up the second factor.
+    totp_enrolment_hash: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolment_expires: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Profile for the dashboard: from the invitation, then from the intern's own answers.
     home_country: Mapped[str | None] = mapped_column(String(64))
@@ -97,6 +125,15 @@ class User(UserMixin, Model):
     overall_change: Mapped[float | None]
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
+
+    @validates("username")
+    def _keep_key(self, _name: str, value: str) -> str:
+        self.username_key = username_key(value)
+        return value
+
+    @validates("planned_return")
+    def _date_in_range(self, name: str, value: date | None) -> date | None:
+        return checked_date(name, value)
 
     @property
     def name_on_reports(self) -> str:
@@ -147,7 +184,18 @@ class AccessLog(Model):
 
 class Assessment(Model):
     __tablename__ = "assessment"
-    __table_args__ = (Index("ix_assessment_user_status", "user_id", "status"),)
+    __table_args__ = (
+        Index("ix_assessment_user_status", "user_id", "status"),
+        # One open draft per intern and questionnaire, whatever races to start one.
+        Index(
+            "uq_assessment_one_draft",
+            "user_id",
+            "questionnaire_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -281,6 +329,10 @@ class Invitation(Model):
 
     organisation: Mapped[Organisation] = relationship()
 
+    @validates("planned_return")
+    def _date_in_range(self, name: str, value: date | None) -> date | None:
+        return checked_date(name, value)
+
 
 class ReportJob(Model):
     """A bulk export of plan PDFs into one ZIP, built in the background with visible progress."""
@@ -313,3 +365,15 @@ class ReportJob(Model):
     @property
     def errors(self) -> list[str]:
         return list(json.loads(self.errors_json or "[]"))
+
+
+class RateLimitCounter(Model):
+    """A rate-limit window shared by every worker and process on the database (the
+    embedded default's store, see :mod:`readiness.rate_store`); Redis replaces it when set."""
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int]
+    #: When the window ends, in seconds since the epoch.
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -1,9 +1,10 @@
 """Check a running readiness end to end, as docs/deploy.md's last step.
 
-    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000 COORDINATOR PASSWORD [TOTP_KEY]
+    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000 COORDINATOR PASSWORD [KEY_OR_CODE]
 
-It asks /readyz, signs in as the coordinator (password, then a code from TOTP_KEY;
-an account not yet enrolled is enrolled and its key printed for later runs), opens
+It asks /readyz, signs in as the coordinator (password, then a code from the TOTP key;
+an account not yet enrolled is enrolled with the enrolment code an admin or ``flask
+demo`` gave, and its key printed for later runs), opens
 the dashboard, starts a bulk report for every intern the dashboard shows, waits
 until the PDF workers have built the ZIP, downloads it and checks that every file
 in it is a PDF. Cookies are kept by hand, so it also works over plain HTTP on the
@@ -70,6 +71,13 @@ def check(condition: bool, message: str) -> None:
 def pass_second_factor(visitor: Visitor, secret: str | None) -> None:
     """Type the current TOTP code; an account not yet enrolled is enrolled, and its key shown."""
     _, _, page = visitor.request("GET", "/auth/code")
+    if b'name="enrolment_code"' in page:
+        if secret is None:
+            raise SystemExit("FAILED: not enrolled yet: pass the enrolment code (4th argument)")
+        fields = {"csrf_token": token(page), "enrolment_code": secret}
+        status, _, _ = visitor.request("POST", "/auth/code", fields)
+        check(status == 303, "enrolment code accepted")
+        _, _, page = visitor.request("GET", "/auth/code")
     shown = re.search(rb'<span class="secret">([A-Z2-7 ]+)</span>', page)
     if shown:
         secret = shown.group(1).decode().replace(" ", "")

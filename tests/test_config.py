@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from readiness import create_app
 from readiness.config import (
     DEFAULT_PASSWORD_HASH,
     ConfigError,
@@ -90,3 +91,37 @@ def test_passwords_are_hashed_with_scrypt_at_full_cost_by_default(
         assert user.password_hash.startswith("scrypt:32768:8:1$")
         assert password_matches(user, "a long enough password")
         assert not password_matches(user, "a long enough password ")
+
+
+def _production(tmp_path: Path, **config: object) -> Flask:
+    return create_app(
+        {
+            "READINESS_ENV": "production",
+            "SECRET_KEY": "p" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+            **config,
+        }
+    )
+
+
+def test_production_refuses_to_start_without_a_host_list(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="READINESS_TRUSTED_HOSTS must be set in production"):
+        _production(tmp_path)
+    listed = _production(tmp_path, TRUSTED_HOSTS=["readiness.example.org"])
+    assert listed.config["TRUSTED_HOSTS"] == ["readiness.example.org"]
+    anywhere = _production(
+        tmp_path,
+        TRUSTED_HOSTS=environment_overrides({"READINESS_TRUSTED_HOSTS": "*"})["TRUSTED_HOSTS"],
+    )
+    assert anywhere.config["TRUSTED_HOSTS"] is None  # the explicit choice: no host check
+    assert anywhere.test_client().get("/healthz", headers={"Host": "x.example"}).status_code == 200
+
+
+def test_production_keeps_rate_limits_where_every_worker_sees_them(tmp_path: Path) -> None:
+    hosts = ["readiness.example.org"]
+    default = _production(tmp_path, TRUSTED_HOSTS=hosts)
+    assert default.config["RATELIMIT_STORAGE_URI"].startswith("readiness-db://?url=sqlite")
+    with pytest.raises(ConfigError, match="rate limits in memory hold per worker process"):
+        _production(tmp_path, TRUSTED_HOSTS=hosts, RATELIMIT_STORAGE_URI="memory://")
+    redis = _production(tmp_path, TRUSTED_HOSTS=hosts, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert redis.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"

@@ -41,7 +41,7 @@ def test_migrations_build_the_models_schema_and_take_it_down_again(empty_app: Fl
         assert tables() <= {"alembic_version"}
 
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def test_init_db_migrates_an_empty_database(empty_app: Flask) -> None:
@@ -87,3 +87,43 @@ def test_init_db_refuses_an_old_database_it_cannot_adopt(empty_app: Flask) -> No
     assert "assessment" in result.output  # says what is missing
     with empty_app.app_context():
         assert "alembic_version" not in tables()  # nothing was changed
+
+
+def test_0004_keeps_colliding_names_and_merges_duplicate_drafts(empty_app: Flask) -> None:
+    """Data made before issue 15: two names that fold alike, two open drafts of one
+    questionnaire. Both accounts stay; the newest draft stays open with every answer."""
+    insert_user = text(
+        'INSERT INTO "user" (username, password_hash, role, session_nonce, created_at, '
+        "assessment_status) VALUES (:name, 'x', 'intern', :name, '2026-01-01', 'in_progress')"
+    )
+    insert_draft = text(
+        "INSERT INTO assessment (id, user_id, questionnaire_id, status, saved_pages_json, "
+        "submit_token, created_at, updated_at) VALUES (:id, 1, 'q', 'draft', '[]', :token, "
+        "'2026-01-01', :updated)"
+    )
+    insert_answer = text(
+        "INSERT INTO answer (assessment_id, question_id, value_json, updated_at) "
+        "VALUES (:a, :q, :v, '2026-01-01')"
+    )
+    with empty_app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            for name in ("demo-ready", "DEMO-READY"):
+                connection.execute(insert_user, {"name": name})
+            connection.execute(insert_draft, {"id": 1, "token": "t1", "updated": "2026-01-01"})
+            connection.execute(insert_draft, {"id": 2, "token": "t2", "updated": "2026-02-01"})
+            connection.execute(insert_answer, {"a": 1, "q": "savings", "v": "100"})
+            connection.execute(insert_answer, {"a": 1, "q": "field", "v": '"old"'})
+            connection.execute(insert_answer, {"a": 2, "q": "field", "v": '"new"'})
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(
+                text('SELECT username, username_key FROM "user" ORDER BY id')
+            ).all()
+            drafts = connection.execute(text("SELECT id, status FROM assessment ORDER BY id")).all()
+            answers = connection.execute(
+                text("SELECT question_id, value_json FROM answer WHERE assessment_id = 2")
+            ).all()
+    assert keys == [("demo-ready", "demo-ready"), ("DEMO-READY", "demo-ready#2")]
+    assert drafts == [(1, "superseded"), (2, "draft")]
+    assert sorted(answers) == [("field", '"new"'), ("savings", "100")]

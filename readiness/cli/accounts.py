@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from readiness.extensions import db
@@ -13,6 +16,7 @@ from readiness.services.accounts import (
     UsernameTakenError,
     create_user,
     find_user,
+    issue_enrolment_code,
     password_problem,
     reset_second_factor,
     username_problem,
@@ -38,11 +42,21 @@ def create_admin_command(username: str, password: str) -> None:
     if problem:
         raise click.BadParameter(PASSWORD_ADVICE[problem], param_hint="--password")
     try:
-        create_user(username, password, role=ADMIN, locale="ja")
+        admin = create_user(username, password, role=ADMIN, locale="ja")
     except UsernameTakenError as exc:
         raise click.ClickException(f"user name '{username}' is taken") from exc
+    code = issue_enrolment_code(admin, current_app.config["TOTP_ENROLMENT_DAYS"])
     db.session.commit()
     click.echo(f"admin '{username}' created: sign in at /auth/signin")
+    _echo_enrolment_code(code, admin.totp_enrolment_expires)
+
+
+def _echo_enrolment_code(code: str, expires: dt.datetime | None) -> None:
+    click.echo(
+        f"enrolment code (once, until {expires:%Y-%m-%d %H:%M} UTC): {code}\n"
+        "it is typed after the password at the first sign-in, then an authenticator app "
+        "is set up; it is shown only now"
+    )
 
 
 @click.command("reset-totp")
@@ -53,5 +67,6 @@ def reset_totp_command(username: str) -> None:
     user = find_user(username)
     if user is None:
         raise click.ClickException(f"no user '{username}'")
-    reset_second_factor(user)
+    code = reset_second_factor(user, current_app.config["TOTP_ENROLMENT_DAYS"])
     click.echo(f"'{username}' will set up a new authenticator at the next sign-in")
+    _echo_enrolment_code(code, user.totp_enrolment_expires)

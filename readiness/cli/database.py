@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 from flask import current_app
@@ -41,8 +42,17 @@ def purge_command(today: dt.datetime | None) -> None:
     """Delete what the retention rules say is no longer needed (run it daily)."""
     months = current_app.config["RETENTION_MONTHS"]
     zip_days = current_app.config["REPORT_ZIP_DAYS"]
-    interns, zips = purge((today or dt.datetime.now()).date(), months, zip_days)
+    report = purge((today or dt.datetime.now()).date(), months, zip_days)
     click.echo(
-        f"deleted {interns} intern account(s) over {months} months past their return or "
-        f"last activity, and {zips} report ZIP(s) over {zip_days} days old"
+        f"deleted {report.interns} intern account(s) over {months} months past their return "
+        f"or last activity, and {report.zips} report ZIP(s) over {zip_days} days old"
     )
+    if report.problems:
+        for problem in report.problems:
+            click.echo(f"purge: {problem}", err=True)
+        click.echo(
+            f"{len(report.problems)} row(s) could not be handled (above); everything else "
+            "was. Fix or delete those rows by hand.",
+            err=True,
+        )
+        sys.exit(1)

@@ -44,6 +44,25 @@ NOT_A_NUMBER, NOT_WHOLE, OUT_OF_RANGE = "not_a_number", "not_whole", "out_of_ran
 NOT_A_DATE, YEAR_OUT_OF_RANGE = "not_a_date", "year_out_of_range"
 
 
+#: The largest id an integer column holds in every supported database (PostgreSQL's
+#: ``integer``); a larger id in a URL or a form is no row, not a database error.
+LARGEST_ID = 2**31 - 1
+
+
+def whole_number(text: str | None, low: int = 1, high: int = LARGEST_ID) -> int | None:
+    """``text`` as a whole number written in ASCII digits within [low, high], else None.
+
+    For ids, page numbers and other numbers in query strings and hidden fields, where
+    nobody types: ``str.isdigit`` is true for "²" (which ``int`` refuses) and for "١٢"
+    (which ``int`` reads), so only 0-9 are accepted here.
+    """
+    text = (text or "").strip()
+    if not text or len(text) > 12 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 @dataclass(frozen=True)
 class NumberReading:
     """What a typed number means for one question.

@@ -40,6 +40,13 @@ def run_migrations_online() -> None:
             LOGGER.info("no changes in the models")
 
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite alters a table by copying it and dropping the old one; with foreign
+            # keys on, that drop would cascade to every row pointing at the table (an
+            # intern's assessments when "user" is copied). Off for the migration only
+            # (the pragma works outside a transaction).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -48,6 +55,9 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -19,8 +19,13 @@ in is stored on the user.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import re
+import secrets
 import time
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,8 +38,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from readiness.config import DEFAULT_PASSWORD_HASH
+from readiness.core.readings import whole_number
 from readiness.extensions import db
-from readiness.models import INTERN, User, new_token
+from readiness.models import INTERN, User, new_token, username_key, utcnow
 
 #: 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,39}")
@@ -135,7 +141,12 @@ def create_user(
 
 
 def find_user(username: str) -> User | None:
-    return db.session.scalar(select(User).where(User.username == username))
+    """The account of a typed user name: exactly as registered, else folded alike (so
+    ``Demo-Ready`` signs in as ``demo-ready``, and ``DEMO-READY`` can never be another)."""
+    exact = db.session.scalar(select(User).where(User.username == username))
+    if exact is not None:
+        return exact
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
 def user_by_id(user_id: int) -> User | None:
@@ -145,9 +156,10 @@ def user_by_id(user_id: int) -> User | None:
 def user_for_session(session_id: str) -> User | None:
     """The user of a session id (``id:nonce``), if that session has not been ended."""
     user_id, _, nonce = session_id.partition(":")
-    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not nonce:
+    number = whole_number(user_id)
+    if number is None or not nonce:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or user.session_nonce != nonce:
         return None
     return user
@@ -159,15 +171,62 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def reset_second_factor(user: User) -> None:
-    """Forget the user's authenticator (a lost phone) and end their sessions.
-
-    At the next sign-in they set up a new one from a new key.
-    """
+def reset_second_factor(user: User, days: int) -> str:
+    """Forget the user's authenticator (a lost phone), end their sessions, and return a
+    new one-time enrolment code (see :func:`issue_enrolment_code`)."""
     user.totp_secret = None
     user.totp_last_step = None
     user.session_nonce = new_token()
+    code = issue_enrolment_code(user, days)
     db.session.commit()
+    return code
+
+
+#: Enrolment codes: 12 characters without look-alikes (0/O, 1/I/L), about 60 bits.
+ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_LENGTH = 12
+
+
+def issue_enrolment_code(user: User, days: int) -> str:
+    """A new one-time code that lets ``user`` set up an authenticator within ``days``.
+
+    An admin hands it over apart from the password (in person, by phone): whoever has
+    only the password cannot set up the second factor. Only its hash is kept; the
+    caller commits and shows the code once.
+    """
+    code = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
+    user.totp_enrolment_hash = _enrolment_hash(code)
+    user.totp_enrolment_expires = utcnow() + dt.timedelta(days=days)
+    user.totp_pending_secret = None
+    return "-".join(code[i : i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
+
+
+def _enrolment_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def enrolment_code_matches(user: User, typed: str) -> bool:
+    """Whether ``typed`` is the user's enrolment code and it has not expired (any case,
+    spaces or dashes; full-width characters as typed on a Japanese keyboard)."""
+    if user.totp_enrolment_hash is None or user.totp_enrolment_expires is None:
+        return False
+    if user.totp_enrolment_expires < utcnow():
+        return False
+    cleaned = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", typed)).upper()
+    return hmac.compare_digest(_enrolment_hash(cleaned), user.totp_enrolment_hash)
+
+
+def has_enrolment_code(user: User) -> bool:
+    expires = user.totp_enrolment_expires
+    return user.totp_enrolment_hash is not None and expires is not None and expires >= utcnow()
+
+
+def start_enrolment(user: User) -> str:
+    """The key to set up, kept on the server until a code confirms it (never in a cookie)."""
+    if user.totp_pending_secret is None:
+        user.totp_pending_secret = new_totp_secret()
+        db.session.commit()
+    return user.totp_pending_secret
 
 
 def new_totp_secret() -> str:
@@ -207,11 +266,18 @@ def accepted_step(
     return None
 
 
-def confirm_second_factor(user: User, secret: str, code: str) -> bool:
-    """Accept ``code`` for ``secret`` (enrolling it when new) and remember its step."""
+def confirm_second_factor(user: User, code: str) -> bool:
+    """Accept ``code`` for the user's key, or for the key being set up (which it then
+    enrols, using up the enrolment code), and remember its time step."""
+    secret = user.totp_secret or user.totp_pending_secret
+    if secret is None:
+        return False
     step = accepted_step(secret, code, user.totp_last_step)
     if step is None:
         return False
+    if user.totp_secret is None:
+        user.totp_pending_secret = None
+        user.totp_enrolment_hash = user.totp_enrolment_expires = None
     user.totp_secret, user.totp_last_step = secret, step
     db.session.commit()
     return True

@@ -51,19 +51,32 @@ def open_draft(user: User, questionnaire_id: str) -> Assessment | None:
 
 
 def start_assessment(user: User, definition: AssessmentDefinition) -> Assessment:
-    """Return the intern's open draft, or start one (so a double click starts one)."""
+    """Return the intern's open draft, or start one.
+
+    A double click, or thirty parallel requests, start one: the database holds one open
+    draft per intern and questionnaire (``uq_assessment_one_draft``), and whoever loses
+    the race gets the draft the winner made.
+    """
     draft = open_draft(user, definition.id)
     if draft is not None:
         return draft
+    user_id = user.id
     draft = Assessment(
-        user_id=user.id,
+        user_id=user_id,
         questionnaire_id=definition.id,
         current_page=definition.questionnaire.pages[0].id,
     )
     db.session.add(draft)
     if user.assessment_status == NOT_STARTED:
         user.assessment_status = IN_PROGRESS
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        winner = open_draft(db.session.get_one(User, user_id), definition.id)
+        if winner is None:
+            raise
+        return winner
     return draft
 
 

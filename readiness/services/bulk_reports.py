@@ -133,6 +133,20 @@ class _Entry:
 
 
 def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
+    """The intern's entry; one whose data cannot be read becomes a line in ERRORS.txt
+    (and the log) while the others' PDFs are still made."""
+    try:
+        return _prepare_entry(user, state, locale)
+    except TRANSIENT:
+        raise  # the whole job is tried again
+    except Exception:
+        LOGGER.exception("report job: the plan of user %s could not be prepared", user.id)
+        entry = _Entry(user)
+        entry.problem = _("its data could not be read (the log says why)")
+        return entry
+
+
+def _prepare_entry(user: User, state: ReadinessState, locale: str) -> _Entry:
     entry = _Entry(user)
     assessments: list[Assessment] = submitted_assessments(user)
     if not assessments:

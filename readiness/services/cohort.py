@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 
 from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.readings import whole_number
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, User
 
@@ -56,8 +57,7 @@ class DashboardQuery:
             return value[:64] or None
 
         def number(name: str, low: int, high: int) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and low <= int(value) <= high else None
+            return whole_number(args.get(name), low, high)
 
         sort = args.get("sort", "return")
         if sort not in SORTS and sort not in dimensions:

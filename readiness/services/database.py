@@ -27,6 +27,11 @@ ADDED_AFTER_FIRST = {
     "user.totp_last_step",
     "consent",
     "access_log",
+    "user.username_key",
+    "user.totp_pending_secret",
+    "user.totp_enrolment_hash",
+    "user.totp_enrolment_expires",
+    "rate_limit",
 }
 
 

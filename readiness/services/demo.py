@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 
 from readiness.core.answers import check_answers
 from readiness.core.dates import add_months
@@ -23,7 +24,7 @@ from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
 from readiness.extensions import db
 from readiness.models import COORDINATOR, INTERN, Assessment, Organisation, User
-from readiness.services.accounts import create_user, find_user
+from readiness.services.accounts import create_user, find_user, issue_enrolment_code
 from readiness.services.assessments import (
     refresh_intern_summary,
     save_page,
@@ -218,6 +219,17 @@ def _generated_interns(
     return created
 
 
+def _second_factor(username: str) -> str:
+    """How a demo coordinator gets past the second step: a fresh enrolment code each time
+    the demo is loaded, until they have set up an app."""
+    user = find_user(username)
+    if user is None or user.totp_secret is not None:
+        return "authenticator app set up"
+    code = issue_enrolment_code(user, current_app.config["TOTP_ENROLMENT_DAYS"])
+    db.session.commit()
+    return f"first sign-in: enrolment code {code}, then a TOTP app"
+
+
 def load_demo_data() -> list[tuple[str, str]]:
     """Create the demo accounts; returns (user name, what they show) for each."""
     definition = current_state().definitions.default
@@ -227,6 +239,8 @@ def load_demo_data() -> list[tuple[str, str]]:
         organisation = ensure_organisation(entry["name"])
         coordinator = entry["coordinator"]
         _new_account(coordinator, COORDINATOR, organisation)
-        accounts.append((coordinator, f"coordinator of {entry['name']} (sets up a TOTP app first)"))
+        accounts.append(
+            (coordinator, f"coordinator of {entry['name']} ({_second_factor(coordinator)})")
+        )
         _generated_interns(organisation, coordinator.removeprefix("coord-"), seed, definition)
     return accounts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 
+from readiness.core.readings import whole_number
 from readiness.extensions import db
 from readiness.models import COORDINATOR, INTERN, Organisation, User
 
@@ -39,7 +40,7 @@ def ensure_organisation(name: str) -> Organisation:
 
 def find_organisation(name_or_id: str) -> Organisation | None:
     """The organisation with this name, or this id when it is a number (the CLI's --org)."""
-    number = int(name_or_id) if name_or_id.isascii() and name_or_id.isdigit() else -1
+    number = whole_number(name_or_id) or -1
     return db.session.scalar(
         select(Organisation).where((Organisation.name == name_or_id) | (Organisation.id == number))
     )

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import Row, String, delete, func, insert, select, type_coerce
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from readiness.core.dates import add_months
@@ -39,6 +42,7 @@ from readiness.models import (
     utcnow,
 )
 
+LOGGER = logging.getLogger("readiness.privacy")
 #: The consent text's version. Change it whenever the text's meaning changes: every intern
 #: is then asked again before they can go on (P1).
 CONSENT_VERSION = "2026-11-25"
@@ -232,24 +236,46 @@ def _delete_files(paths: Iterable[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def expired_interns(today: dt.date, months: int) -> list[int]:
-    """Interns whose planned return, or last activity if later, is over ``months`` ago."""
+def expired_interns(today: dt.date, months: int) -> tuple[list[int], list[str]]:
+    """Interns whose planned return, or last activity if later, is over ``months`` ago;
+    and a line for each intern whose dates could not be read (the rest are still checked).
+
+    Dates are read as text and parsed here, row by row: one stored date that no longer
+    parses (written by an old version, or by hand) must not stop retention for everyone.
+    """
     last_saved = (
         select(Assessment.user_id, func.max(Assessment.updated_at).label("saved"))
         .group_by(Assessment.user_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(User.id, User.planned_return, User.created_at, last_saved.c.saved)
+        select(
+            User.id,
+            type_coerce(User.planned_return, String),
+            type_coerce(User.created_at, String),
+            type_coerce(last_saved.c.saved, String),
+        )
         .outerjoin(last_saved, last_saved.c.user_id == User.id)
         .where(User.role == INTERN)
     )
-    expired = []
-    for user_id, planned_return, created_at, saved in rows:
-        dates = [d for d in (planned_return, created_at.date(), saved and saved.date()) if d]
-        if add_months(max(dates), months) < today:
-            expired.append(user_id)
-    return expired
+    expired, problems = [], []
+    for user_id, *stored in rows:
+        try:
+            dates = [_stored_date(value) for value in stored if value is not None]
+            if add_months(max(dates), months) < today:
+                expired.append(user_id)
+        except (ValueError, OverflowError, TypeError) as exc:
+            problems.append(f"intern {user_id}: dates {stored!r} could not be used ({exc})")
+    return expired, problems
+
+
+def _stored_date(value: object) -> dt.date:
+    """A date as the driver returns it: a date or datetime, or ISO text (SQLite)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def old_zips(now: dt.datetime, days: int) -> list[ReportJob]:
@@ -264,12 +290,31 @@ def old_zips(now: dt.datetime, days: int) -> list[ReportJob]:
     )
 
 
-def purge(today: dt.date, months: int, zip_days: int) -> tuple[int, int]:
-    """Apply the retention rules; returns (interns deleted, ZIPs deleted)."""
-    interns = expired_interns(today, months)
-    for user_id in interns:
-        delete_account(user_id)
+@dataclass
+class PurgeReport:
+    """What a purge did, and what it could not do (each line names one row)."""
+
+    interns: int = 0
+    zips: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def purge(today: dt.date, months: int, zip_days: int) -> PurgeReport:
+    """Apply the retention rules, one intern at a time: a row that fails is reported and
+    the others are still deleted."""
+    expired, problems = expired_interns(today, months)
+    report = PurgeReport(problems=problems)
+    for user_id in expired:
+        try:
+            delete_account(user_id)
+        except (SQLAlchemyError, OSError) as exc:
+            db.session.rollback()
+            LOGGER.exception("purge: intern %s could not be deleted", user_id)
+            report.problems.append(f"intern {user_id}: not deleted ({type(exc).__name__})")
+        else:
+            report.interns += 1
     zips = _forget_zips(old_zips(dt.datetime.combine(today, dt.time()), zip_days))
     db.session.commit()
     _delete_files(zips)
-    return len(interns), len(zips)
+    report.zips = len(zips)
+    return report

@@ -2,16 +2,19 @@
 
 Columns: ``name, home_country, field, programme, planned_return``. Country,
 field and programme may be option ids (``vn``) or labels in English or Japanese
-(``Vietnam``, ``ベトナム``); dates are ``YYYY-MM-DD`` or ``YYYY/MM/DD``. Files from
-Excel in Japan are often Shift_JIS: those are read too. Any error means nothing
-is imported, and every error is listed by row and column.
+(``Vietnam``, ``ベトナム``); dates are ``YYYY-MM-DD`` or ``YYYY/MM/DD`` between 1900 and
+2100. Files from Excel in Japan are often Shift_JIS, and Excel's "Unicode text" is UTF-16
+with tabs: those are read too, with any line ends (Windows, Unix, old Mac). Any error
+means nothing is imported, and every error is listed by row and column.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,13 @@ from flask_babel import gettext as _
 
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import ChoiceQuestion
+from readiness.core.readings import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    NOT_A_DATE,
+    YEAR_OUT_OF_RANGE,
+    read_date,
+)
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
@@ -31,13 +41,29 @@ class RosterResult:
     errors: list[str] = field(default_factory=list)
 
 
+#: The longest cell read (a name is at most 100 characters; the rest is a broken file).
+MAX_CELL = 1000
+
+
 def _decode(raw: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp932"):
+    """The file's text: UTF-16 by its byte-order mark, else UTF-8, else Shift_JIS."""
+    encodings = ["utf-8-sig", "cp932"]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     return None
+
+
+def _rows(text: str) -> Any:
+    """CSV rows, comma- or tab-separated (as the first line shows), any line ends."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    # newline=None reads \r\n, \n and a lone \r (old Mac files) all as line ends.
+    return csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
 
 
 def _option_lookup(definition: AssessmentDefinition, question_id: str) -> dict[str, str]:
@@ -51,13 +77,11 @@ def _option_lookup(definition: AssessmentDefinition, question_id: str) -> dict[s
     return lookup
 
 
-def _date(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+def _date(text: str) -> tuple[dt.date | None, str | None]:
+    """(the date, None) for ``YYYY-MM-DD`` or ``YYYY/MM/DD`` in 1900-2100, else (None, why)."""
+    if not re.fullmatch(r"[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}", text):
+        return None, NOT_A_DATE
+    return read_date(text, "ja")  # year first, as the check above made sure
 
 
 def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
@@ -72,7 +96,27 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
     if text is None:
         result.errors.append(_("The file is not UTF-8 or Shift_JIS text; save it as CSV (UTF-8)."))
         return result
-    reader = csv.reader(io.StringIO(text))
+    reader = _rows(text)
+    try:
+        _read(reader, definition, result)
+    except csv.Error as exc:
+        result.errors.append(_csv_problem(exc, reader.line_num))
+    if result.errors:
+        result.rows = []
+    return result
+
+
+def _csv_problem(exc: csv.Error, line: int) -> str:
+    """What broke the file, and the line where the reader was."""
+    return _(
+        "Line %(line)s: the file could not be read as CSV (%(problem)s). "
+        "Save it again as CSV (UTF-8).",
+        line=line,
+        problem=str(exc)[:120],
+    )
+
+
+def _read(reader: Any, definition: AssessmentDefinition, result: RosterResult) -> None:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
@@ -89,11 +133,8 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
                     columns=", ".join(COLUMNS),
                 )
             )
-        return result
+        return
     _read_rows(reader, header, definition, result)
-    if result.errors:
-        result.rows = []
-    return result
 
 
 def _read_rows(
@@ -114,6 +155,15 @@ def _read_rows(
         if number - 1 > MAX_ROWS:
             result.errors.append(_("More than %(rows)s interns; split the file.", rows=MAX_ROWS))
             return
+        if any(len(cell) > MAX_CELL for cell in cells):
+            result.errors.append(
+                _(
+                    "Row %(row)s: a cell is longer than %(limit)s characters.",
+                    row=number,
+                    limit=MAX_CELL,
+                )
+            )
+            continue
         values = dict(zip(header, (c.strip() for c in cells), strict=False))
         result.rows.append(_read_row(number, values, lookups, result.errors))
 
@@ -142,8 +192,19 @@ def _read_row(
             )
         row[column] = lookup.get(value.casefold()) if value else None
     planned = values.get("planned_return", "")
-    row["planned_return"] = _date(planned) if planned else None
-    if planned and row["planned_return"] is None:
+    row["planned_return"], problem = _date(planned) if planned else (None, None)
+    if problem == YEAR_OUT_OF_RANGE:
+        errors.append(
+            _(
+                "Row %(row)s, planned_return: '%(value)s' is not between %(earliest)s "
+                "and %(latest)s.",
+                row=number,
+                value=planned[:20],
+                earliest=EARLIEST_DATE.year,
+                latest=LATEST_DATE.year,
+            )
+        )
+    elif problem:
         errors.append(
             _(
                 "Row %(row)s, planned_return: '%(value)s' is not a date like 2027-06-30.",

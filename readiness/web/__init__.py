@@ -6,12 +6,16 @@ services, the CLI and the core never depend on requests.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from readiness.core.readings import LARGEST_ID
 from readiness.web import (
     admin,
     auth,
+    bodies,
     coordinator,
     errors,
     intern,
@@ -24,9 +28,14 @@ from readiness.web import (
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """Ids in URLs: at most 18 digits, so a huge number is a 404 and never a database error."""
+    """Ids in URLs: ASCII digits up to the largest id every database holds, so a huge
+    number or another script's digits is a 404 and never a database error."""
 
-    regex = r"\d{1,18}"
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_web(app: Flask) -> None:
@@ -35,6 +44,7 @@ def register_web(app: Flask) -> None:
     for blueprint in (pages.bp, auth.bp, intern.bp, my_data.bp, coordinator.bp, admin.bp):
         app.register_blueprint(blueprint)
     request_log.register(app)
+    bodies.register(app)
     errors.register(app)
     security.register(app)
     templating.register(app)

@@ -195,6 +195,16 @@ class DeleteAccountForm(Form):
     password = PasswordField(_l("Your password"), validators=[REQUIRED, at_most(128)])
 
 
+class EnrolmentForm(Form):
+    """The one-time enrolment code an admin handed over, before an authenticator is set up."""
+
+    enrolment_code = StringField(
+        _l("Enrolment code from your administrator"),
+        validators=[REQUIRED, at_most(40)],
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
 class TotpForm(Form):
     """The six-digit code from an authenticator app."""
 

@@ -3,18 +3,25 @@ preview where rule authors try a definition set before it goes live."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from readiness.core.readings import whole_number
 from readiness.extensions import db
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import ADMIN, COORDINATOR, INTERN
+from readiness.models import ADMIN, COORDINATOR, INTERN, User
+from readiness.reports.formatting import format_date
 from readiness.reports.pool import RenderError
 from readiness.services import organisations
-from readiness.services.accounts import UsernameTakenError, create_user, reset_second_factor
+from readiness.services.accounts import (
+    UsernameTakenError,
+    create_user,
+    issue_enrolment_code,
+    reset_second_factor,
+)
 from readiness.services.organisations import (
     OrganisationExistsError,
     all_organisations,
@@ -56,7 +63,7 @@ def _refused(form: Form) -> ResponseReturnValue | None:
     """Back to the page with the form's problems, when it is not valid."""
     if form.validate_on_submit():
         return None
-    flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
+    flash("; ".join(str(e) for errors in form.errors.values() for e in errors), "warning")
     return redirect(url_for("admin.index"), 303)
 
 
@@ -82,7 +89,7 @@ def create_coordinator() -> ResponseReturnValue:
     if (refused := _refused(form)) is not None:
         return refused
     try:
-        create_user(
+        coordinator = create_user(
             form.username.data.strip(),
             form.password.data,
             role=COORDINATOR,
@@ -91,10 +98,23 @@ def create_coordinator() -> ResponseReturnValue:
         )
     except UsernameTakenError:
         flash(_("This user name is taken; choose another."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Coordinator created."), "success")
-    return redirect(url_for("admin.index"), 303)
+        return redirect(url_for("admin.index"), 303)
+    code = issue_enrolment_code(coordinator, current_app.config["TOTP_ENROLMENT_DAYS"])
+    db.session.commit()
+    return _show_enrolment_code(coordinator, code, _("Coordinator created."))
+
+
+def _show_enrolment_code(person: User, code: str, message: str) -> str:
+    """The one time an enrolment code is shown (a page, never a flash: the session
+    cookie would carry it)."""
+    expires = person.totp_enrolment_expires
+    return render_template(
+        "admin/enrolment_code.html",
+        person=person,
+        code=code,
+        message=message,
+        expires=format_date(expires, select_locale()),
+    )
 
 
 @bp.get("/access-log")
@@ -102,8 +122,7 @@ def create_coordinator() -> ResponseReturnValue:
 def access_log() -> str:
     """Who looked at which intern's record, newest first; filter by an intern's user name."""
     intern = request.args.get("intern", "").strip()[:40]
-    before = request.args.get("before", "")
-    rows = access_log_page(intern, int(before) if before.isdigit() and len(before) < 19 else None)
+    rows = access_log_page(intern, whole_number(request.args.get("before")))
     older = rows[-1][0].id if len(rows) == ACCESS_LOG_PAGE else None
     return render_template("admin/access_log.html", rows=rows, intern=intern, older=older)
 
@@ -113,17 +132,18 @@ def access_log() -> str:
 def reset_totp(user_id: int) -> ResponseReturnValue:
     """A coordinator lost their phone: they set up a new authenticator at the next sign-in."""
     coordinator = found_or_404(find_coordinator(user_id))
-    if ActionForm().validate_on_submit():
-        reset_second_factor(coordinator)
-        security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)
-        flash(
-            _(
-                "%(name)s's authenticator is reset: they set up a new one at their next sign-in.",
-                name=coordinator.username,
-            ),
-            "success",
-        )
-    return redirect(url_for("admin.index"), 303)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.index"), 303)
+    code = reset_second_factor(coordinator, current_app.config["TOTP_ENROLMENT_DAYS"])
+    security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)
+    return _show_enrolment_code(
+        coordinator,
+        code,
+        _(
+            "%(name)s's authenticator is reset: they set up a new one at their next sign-in.",
+            name=coordinator.username,
+        ),
+    )
 
 
 @bp.route("/preview", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ from readiness.services.accounts import UsernameTakenError
 from readiness.services.invitations import accept_invitation, open_invitation
 from readiness.web.access import signed_in_user
 from readiness.web.account_forms import (
+    EnrolmentForm,
     JoinForm,
     PasswordChangeForm,
     SignInForm,
@@ -151,21 +152,19 @@ def _code_key() -> str:
     deduct_when=lambda response: response.status_code != 303,  # only wrong codes count
 )
 def second_factor() -> ResponseReturnValue:
-    """The second step of signing in: a code from the app, or setting the app up first."""
+    """The second step of signing in: a code from the app; the first time, the enrolment
+    code from an admin, then setting the app up (its key stays on the server)."""
     user = _pending_user()
     if user is None:
         session.pop(PENDING, None)
         flash(_("Please sign in again: the sign-in waited too long."), "info")
         return redirect(url_for("auth.sign_in"))
-    pending = session[PENDING]
-    if user.totp_secret is None and "secret" not in pending:
-        pending["secret"] = accounts.new_totp_secret()
-        session.modified = True
-    secret = user.totp_secret or pending["secret"]
+    if user.totp_secret is None and not session[PENDING].get("enrolling"):
+        return _enrolment_step(user)
     form = TotpForm()
     if form.validate_on_submit():
-        if accounts.confirm_second_factor(user, secret, form.code.data):
-            target = pending["next"]
+        if accounts.confirm_second_factor(user, form.code.data):
+            target = session[PENDING]["next"]
             _start_session(user)
             security_event("sign_in", user_id=user.id, second_factor=True)
             return redirect(target, 303)
@@ -173,6 +172,7 @@ def second_factor() -> ResponseReturnValue:
         form.code.errors.append(_("This code is not right, or was used already. Try the next one."))
     if user.totp_secret is not None:
         return render_template("auth/second_factor.html", form=form, setup=False)
+    secret = accounts.start_enrolment(user)
     uri = accounts.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     return render_template(
         "auth/second_factor.html",
@@ -180,6 +180,24 @@ def second_factor() -> ResponseReturnValue:
         setup=True,
         qr=Markup(accounts.qr_svg(uri)),  # noqa: S704 - made by segno, no user input
         secret=accounts.spaced(secret),
+    )
+
+
+def _enrolment_step(user: User) -> ResponseReturnValue:
+    """Before the key is shown: the one-time code an admin handed over (the password
+    alone must not be enough to set up the second factor)."""
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        if accounts.enrolment_code_matches(user, form.enrolment_code.data):
+            session[PENDING] = {**session[PENDING], "enrolling": True}
+            security_event("enrolment_code_accepted", user_id=user.id)
+            return redirect(url_for("auth.second_factor"), 303)
+        security_event("enrolment_code_refused", logging.WARNING, user_id=user.id)
+        form.enrolment_code.errors.append(
+            _("This enrolment code is not right or has expired. Ask your administrator.")
+        )
+    return render_template(
+        "auth/enrolment.html", form=form, has_code=accounts.has_enrolment_code(user)
     )
 
 

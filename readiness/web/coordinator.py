@@ -26,6 +26,7 @@ from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
 from readiness.core.points import whole
+from readiness.core.readings import whole_number
 from readiness.i18n import select_locale
 from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
@@ -229,13 +230,13 @@ def invitations() -> ResponseReturnValue:
         invitation = create_invitation(current_user, form.invitation_values())
         return redirect(url_for("coordinator.invitations", created=invitation.id), 303)
     recent = recent_invitations(current_user.organisation_id)
-    created = request.args.get("created", "")
+    created = request.args.get("created")
     return render_template(
         "coordinator/invitations.html",
         roster_form=RosterForm(),
         form=form,
         invitations=recent,
-        created=int(created) if created.isdigit() else None,
+        created=whole_number(created),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
     )
 
@@ -264,7 +265,7 @@ def import_roster() -> ResponseReturnValue:
 @role_required(COORDINATOR)
 def start_reports() -> ResponseReturnValue:
     """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
-    chosen = [int(v) for v in request.form.getlist("user_id") if v.isdigit() and len(v) < 19]
+    chosen = [n for n in map(whole_number, request.form.getlist("user_id")) if n is not None]
     definition = current_state().definitions.default
     query = dashboard_query(request.form, definition)
     if not chosen:

@@ -19,6 +19,7 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("This page does not exist, or you do not have access to it."),
     405: _l("This action cannot be done from here."),
+    415: _l("This address only takes forms sent from its own pages."),
     413: _l("What you sent is too large. Please shorten your answers and try again."),
     429: _l("Too many attempts. Please wait a minute and try again."),
     500: _l("Something went wrong on our side. Your saved answers are safe; please try again."),

@@ -6,10 +6,13 @@ from functools import lru_cache
 from typing import Any
 
 from babel import support
+from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import DateField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length
@@ -23,6 +26,10 @@ from readiness.core.readings import (
 )
 from readiness.i18n import select_locale
 
+#: Flask-WTF's marker for "read the request" (the default of ``formdata``).
+_AUTO = FlaskForm.__init__.__defaults__[0]
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
 
 @lru_cache(maxsize=32)
 def _wtforms_catalogue(locale: str) -> support.NullTranslations:
@@ -30,14 +37,31 @@ def _wtforms_catalogue(locale: str) -> support.NullTranslations:
 
 
 class Form(FlaskForm):
-    """Every readiness form: WTForms' own messages in the page's language, read once.
+    """Every readiness form: WTForms' own messages in the page's language, read once, and
+    only the form fields of the request as its data.
 
-    Flask-WTF would read WTForms' catalogue from disk again on every request.
+    Flask-WTF would read WTForms' catalogue from disk again on every request. It would
+    also merge a JSON body or every uploaded file into the form data, so a text field
+    could receive a list, an object or a file (issue 15): here text fields read only the
+    posted form, and file fields only the files posted under their own names.
     """
 
     class Meta:
         def get_translations(self, form: Any) -> support.NullTranslations:
             return _wtforms_catalogue(str(get_locale()))
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is not _AUTO:
+                return formdata
+            if request.method not in SUBMIT_METHODS:
+                return None
+            file_names = {f.name for f in form if isinstance(f, (FileField, MultipleFileField))}
+            files = MultiDict(
+                (name, upload)
+                for name, upload in request.files.items(multi=True)
+                if name in file_names
+            )
+            return CombinedMultiDict([files, request.form]) if files else request.form
 
 
 class ActionForm(Form):

@@ -185,7 +185,8 @@ class PageSubmission:
     def _check_tampering(self, form: AnswerForm) -> bool:
         """Note what makes a post untrustworthy as a whole (call after validating)."""
         known = {q.id for q in self.questions} | META_FIELDS
-        unknown = sorted(set(request.form.keys()) - known)
+        # A file part is never an answer, even under a question's name.
+        unknown = sorted((set(request.form.keys()) - known) | set(request.files.keys()))
         repeated = [
             q.id
             for q in self.questions

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.numbers import format_decimal, format_percent
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -88,6 +88,19 @@ def plan_template_helpers() -> dict[str, Any]:
     return helpers
 
 
+def invitation_link(code: str) -> str:
+    """The join link to hand to an intern, on the configured host: the first of
+    ``READINESS_TRUSTED_HOSTS`` (not a ``.domain`` pattern), never the Host header a
+    request happened to carry. Without a host list (development, or the explicit any-host
+    choice) it follows the request."""
+    hosts = current_app.config.get("TRUSTED_HOSTS") or []
+    host = next((h for h in hosts if not h.startswith(".")), None)
+    if host is None:
+        return url_for("auth.join", code=code, _external=True)
+    scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
+    return f"{scheme}://{host}{url_for('auth.join', code=code)}"
+
+
 def register(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.jinja_env.globals.update(
@@ -98,5 +111,6 @@ def register(app: Flask) -> None:
         status_labels=STATUS_LABELS,
         display_answer=display_answer,
         display_value=display_value,
+        invitation_link=invitation_link,
     )
     app.context_processor(plan_template_helpers)

@@ -167,3 +167,33 @@ def test_access_log_records_each_look_and_an_admin_reads_it(
     assert page.count("coord-p2") == 4
     assert "downloaded the plan PDF" in page or "プランの PDF をダウンロード" in page
     assert "coord-p2" not in admin.get("/admin/access-log?intern=nobody").text
+
+
+def test_p2_one_unreadable_row_does_not_stop_retention_for_everyone(
+    app: Flask, make_user: MakeUser
+) -> None:
+    """Rows written before the dates had bounds (or by hand): each is reported with its id,
+    every other intern is still checked and deleted, and the command exits 1."""
+    make_user("intern-due", "intern", None, planned_return=dt.date(2020, 1, 31))
+    make_user("intern-far", "intern", None, planned_return=dt.date(2027, 1, 31))
+    make_user("intern-odd", "intern", None)
+    with app.app_context():
+        bad_date = "not-a-date" if db.engine.dialect.name == "sqlite" else "9999-12-31"
+        db.session.execute(
+            text('UPDATE "user" SET planned_return = :bad WHERE username = :name'),
+            {"bad": "9999-12-31", "name": "intern-far"},
+        )
+        db.session.execute(
+            text('UPDATE "user" SET planned_return = :bad WHERE username = :name'),
+            {"bad": bad_date, "name": "intern-odd"},
+        )
+        db.session.commit()
+        far_id = db.session.scalar(select(User.id).where(User.username == "intern-far"))
+    result = app.test_cli_runner().invoke(args=["purge", "--today", "2028-06-01"])
+    assert result.exit_code == 1
+    assert "deleted 1 intern account(s)" in result.output
+    assert f"purge: intern {far_id}: dates" in result.output
+    with app.app_context():
+        left = set(db.session.scalars(select(User.username)))
+    assert "intern-due" not in left
+    assert {"intern-far", "intern-odd"} <= left

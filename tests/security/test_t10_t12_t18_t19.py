@@ -3,9 +3,7 @@ T19 (errors and Host) of docs/security.md section 7; each test is named after it
 
 from __future__ import annotations
 
-import base64
 import json
-import zlib
 from typing import Any
 
 import pytest
@@ -15,6 +13,7 @@ from readiness import create_app
 from readiness.extensions import db
 from tests.fixtures.accounts import INTERN_PASSWORD, MakeUser, SignedIn
 from tests.fixtures.database import row_counts
+from tests.fixtures.html import session_payload
 from tests.fixtures.interns import InternBrowser
 
 
@@ -71,14 +70,6 @@ def test_t10_a_get_on_a_post_only_route_is_refused(app: Flask) -> None:
         if "GET" in rule.methods or rule.arguments:
             continue
         assert client.get(rule.rule).status_code == 405, rule.rule
-
-
-def session_payload(cookie: str) -> str:
-    """The readable part of Flask's signed session cookie (signed, not encrypted)."""
-    compressed = cookie.startswith(".")
-    data = cookie.lstrip(".").split(".")[0]
-    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    return (zlib.decompress(raw) if compressed else raw).decode()
 
 
 def test_t12_the_session_cookie_holds_no_personal_data(

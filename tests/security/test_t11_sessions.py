@@ -39,6 +39,7 @@ def test_t11_production_cookies_are_secure_httponly_and_samesite(tmp_path: Path)
             "READINESS_ENV": "production",
             "SECRET_KEY": "t11-" + "k" * 32,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't11.db'}",
+            "TRUSTED_HOSTS": ["localhost"],
         }
     )
     response = app.test_client().get("/auth/signin", base_url="https://localhost")

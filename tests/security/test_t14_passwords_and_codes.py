@@ -8,14 +8,18 @@ throttled, and a lost phone can be reset. (Invitation codes: tests/web/test_coor
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Any
+
 import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from readiness.extensions import db
-from readiness.models import User
+from readiness.extensions import db, limiter
+from readiness.models import User, utcnow
 from readiness.services import accounts
 from readiness.web import auth
 from tests.fixtures.accounts import (
@@ -24,10 +28,11 @@ from tests.fixtures.accounts import (
     MakeUser,
     SignedIn,
     authenticator_key,
+    new_enrolment_code,
     submit_sign_in,
     submit_sign_up,
 )
-from tests.fixtures.html import csrf_token
+from tests.fixtures.html import csrf_token, session_payload
 
 
 def password_step(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
@@ -41,6 +46,11 @@ def password_step(app: Flask, username: str, password: str = PASSWORD) -> FlaskC
 def send_code(client: FlaskClient, code: str) -> object:
     page = client.get("/auth/code").text
     return client.post("/auth/code", data={"csrf_token": csrf_token(page), "code": code})
+
+
+def send_enrolment_code(client: FlaskClient, code: str) -> Any:
+    page = client.get("/auth/code").text
+    return client.post("/auth/code", data={"csrf_token": csrf_token(page), "enrolment_code": code})
 
 
 def user(app: Flask, username: str) -> User:
@@ -73,6 +83,7 @@ def test_t14_the_first_sign_in_sets_the_app_up(
 ) -> None:
     make_user("new-coord", "coordinator", "Org 2FA", totp_secret=None)
     client = password_step(app, "new-coord")
+    assert send_enrolment_code(client, new_enrolment_code(app, "new-coord")).status_code == 303
     page = client.get("/auth/code").text
     assert "<svg" in page  # the QR code, inline: nothing is fetched
     secret = authenticator_key(app, "new-coord", page)  # the key the page shows
@@ -125,7 +136,12 @@ def test_t14_reset_totp_makes_the_next_sign_in_set_the_app_up_again(
     assert result.exit_code == 0, result.output
     assert user(app, "coord-lost").totp_secret is None
     assert old_session.get("/coordinator/").status_code == 302  # its sessions ended too
-    assert "<svg" in password_step(app, "coord-lost").get("/auth/code").text
+    code = re.search(r"enrolment code \(once, until [^)]*\): ([A-Z2-9-]+)", result.output)
+    assert code, result.output
+    client = password_step(app, "coord-lost")
+    assert "<svg" not in client.get("/auth/code").text  # no key before the enrolment code
+    assert send_enrolment_code(client, code[1]).status_code == 303
+    assert "<svg" in client.get("/auth/code").text
 
 
 def test_t14_codes_allow_one_step_of_clock_drift_and_no_more() -> None:
@@ -185,11 +201,63 @@ def test_t14_an_admin_resets_a_coordinators_authenticator(
     url = f"/admin/coordinators/{coordinator_id}/reset-totp"
     own_token = csrf_token(coordinator.get("/coordinator/").text)
     assert coordinator.post(url, data={"csrf_token": own_token}).status_code == 403
-    assert admin.post(url, data={"csrf_token": csrf_token(page)}).status_code == 303
+    shown = admin.post(url, data={"csrf_token": csrf_token(page)})
+    assert shown.status_code == 200
+    code = re.search(r"<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</code>", shown.text)
+    assert code, shown.text
+    assert code[1] not in str(admin.get_cookie("session").value)  # shown, never in a cookie
     assert user(app, "coord-phone").totp_secret is None
+    assert user(app, "coord-phone").totp_enrolment_hash != code[1]  # only its hash is kept
     assert coordinator.get("/coordinator/").status_code == 302  # that phone's session ended
     admin_id = user(app, "admin-reset").id
     other = admin.post(
         f"/admin/coordinators/{admin_id}/reset-totp", data={"csrf_token": csrf_token(page)}
     )
     assert other.status_code == 404  # coordinators only; admins use the command
+
+
+def test_t14_the_password_alone_cannot_set_up_the_second_factor(
+    app: Flask, make_user: MakeUser
+) -> None:
+    """Whoever signs in first with a new coordinator's password sees no key: the
+    enrolment code the admin handed over comes first, and wrong ones are throttled."""
+    make_user("coord-new", "coordinator", "Org 2FA", totp_secret=None)
+    code = new_enrolment_code(app, "coord-new")
+    client = password_step(app, "coord-new")
+    page = client.get("/auth/code").text
+    assert "<svg" not in page
+    assert 'class="secret"' not in page
+    statuses = [
+        send_enrolment_code(password_step(app, "coord-new"), "AAAA-BBBB-CCCC").status_code
+        for _ in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+    assert user(app, "coord-new").totp_pending_secret is None  # no key was made
+    limiter.reset()  # the admin's code is typed after the guesses' lockout has passed
+    typed = code.lower().replace("-", " ")  # any case, spaces instead of dashes
+    assert send_enrolment_code(client, typed).status_code == 303
+    page = client.get("/auth/code").text
+    key = user(app, "coord-new").totp_pending_secret
+    assert key
+    assert accounts.spaced(key) in page
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert key not in session_payload(cookie.value)
+    assert send_code(client, pyotp.TOTP(key).now()).status_code == 303
+    enrolled = user(app, "coord-new")
+    assert enrolled.totp_secret == key
+    assert enrolled.totp_enrolment_hash is None
+    again = password_step(app, "coord-new")
+    assert send_enrolment_code(again, code).status_code == 200  # the app is set up: a code
+
+
+def test_t14_an_expired_enrolment_code_is_refused(app: Flask, make_user: MakeUser) -> None:
+    make_user("coord-late", "coordinator", "Org 2FA", totp_secret=None)
+    code = new_enrolment_code(app, "coord-late")
+    with app.app_context():
+        late = db.session.scalar(select(User).where(User.username == "coord-late"))
+        late.totp_enrolment_expires = utcnow() - dt.timedelta(seconds=1)
+        db.session.commit()
+    response = send_enrolment_code(password_step(app, "coord-late"), code)
+    assert response.status_code == 200
+    assert "has expired" in response.text

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from readiness.extensions import db
@@ -138,3 +140,66 @@ def test_rosters_are_capped_in_size_and_rows(definition) -> None:
     assert parse_roster(many.encode(), definition).errors == [
         "More than 5000 interns; split the file."
     ]
+
+
+ROSTER_HEADER = "name,home_country,field,programme,planned_return"
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated.
+        (
+            (ROSTER_HEADER.replace(",", "\t") + "\nNguyen An\tvn\t\t\t2027-06-30\n").encode(
+                "utf-16"
+            ),
+            ["Nguyen An"],
+        ),
+        (
+            (ROSTER_HEADER + "\r\nDewi\tA,id,,,2027/09/30\r\n")
+            .encode("utf-16-be")
+            .join([b"\xfe\xff", b""]),
+            ["Dewi\tA"],
+        ),
+        # Old Mac line ends (a lone CR), and Windows ones.
+        ((ROSTER_HEADER + "\rAn,vn,,,\rBinh,vn,,,\r").encode(), ["An", "Binh"]),
+        ((ROSTER_HEADER + "\r\nAn,vn,,,\r\n").encode("utf-8-sig"), ["An"]),
+    ],
+)
+def test_rosters_in_the_encodings_and_line_ends_people_have_are_read(
+    definition: Any, raw: bytes, names: list[str]
+) -> None:
+    result = parse_roster(raw, definition)
+    assert result.errors == []
+    assert [row["display_name"] for row in result.rows] == names
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("x" * 200_000, "Line 2: the file could not be read as CSV"),
+        ("x" * 5_000, "Row 2: a cell is longer than 1000 characters."),
+    ],
+)
+def test_a_huge_cell_is_a_message(definition: Any, cell: str, message: str) -> None:
+    raw = f"{ROSTER_HEADER}\n{cell},vn,,,\n".encode()
+    errors = parse_roster(raw, definition).errors
+    assert len(errors) == 1
+    assert errors[0].startswith(message)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01"])
+def test_roster_dates_outside_1900_to_2100_are_refused(definition: Any, day: str) -> None:
+    result = parse_roster(f"{ROSTER_HEADER}\nAn,vn,,,{day}\n".encode(), definition)
+    assert result.rows == []
+    assert result.errors == [f"Row 2, planned_return: '{day}' is not between 1900 and 2100."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(max_size=300) | st.text(max_size=200).map(lambda t: t.encode("utf-16")))
+def test_any_bytes_as_a_roster_give_rows_or_messages_never_an_exception(
+    definition: Any, raw: bytes
+) -> None:
+    result = parse_roster(ROSTER_HEADER.encode() + b"\n" + raw, definition)
+    assert all(isinstance(e, str) and e for e in result.errors)
+    assert not (result.errors and result.rows)

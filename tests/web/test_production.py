@@ -55,11 +55,13 @@ def test_readyz_checks_a_configured_redis(tmp_path: Path) -> None:
 
 def test_hsts_behind_a_trusted_https_proxy_only(tmp_path: Path) -> None:
     https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    behind_proxy = app_with(tmp_path, READINESS_ENV="production", PROXY_HOPS=1)
+    production = {"READINESS_ENV": "production", "TRUSTED_HOSTS": ["localhost"]}
+    behind_proxy = app_with(tmp_path, **production, PROXY_HOPS=1)
     response = behind_proxy.test_client().get("/healthz", headers=https)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    untrusted = app_with(tmp_path, READINESS_ENV="production")  # no proxy configured
-    response = untrusted.test_client().get("/healthz", headers=https)
+    untrusted = app_with(tmp_path, **production)  # no proxy configured
+    # Plain HTTP to the app (the test client would use production's https otherwise).
+    response = untrusted.test_client().get("/healthz", headers=https, base_url="http://localhost")
     assert "Strict-Transport-Security" not in response.headers  # the header is not believed
 
 
@@ -104,6 +106,7 @@ def test_make_serve_runs_gunicorn_with_the_production_settings(tmp_path: Path) -
         "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
         "READINESS_BIND": f"127.0.0.1:{port}",
         "READINESS_WORKERS": "2",
+        "READINESS_TRUSTED_HOSTS": "127.0.0.1",
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),

@@ -1,0 +1,147 @@
+"""Issue 15 against a real gunicorn in production mode (three workers): rate limits that
+hold across workers, 413 for a chunked body over the limit, and an access log whose every
+line is one valid JSON object whatever the client sent (docs/security.md, T23)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.fixtures.gunicorn import start_server
+from tests.fixtures.html import csrf_token
+from tests.fixtures.servers import wait_for_json
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow, pytest.mark.xdist_group("servers")]
+
+PRODUCTION = {
+    "READINESS_ENV": "production",
+    "READINESS_TRUSTED_HOSTS": "127.0.0.1",
+    "READINESS_SIGNIN_LIMIT": "4 per minute",
+    "READINESS_MAX_CONTENT_LENGTH": "65536",
+}
+
+
+@pytest.fixture
+def server(migrated_database: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    log = tmp_path / "access.log"
+    with log.open("wb") as output:
+        process, base = start_server(migrated_database, 3, env=PRODUCTION, stdout=output)
+        try:
+            assert wait_for_json(base + "/readyz", seconds=60)["database"] == "ok"
+            yield {
+                "base": base,
+                "port": int(base.rsplit(":", 1)[1]),
+                "log": log,
+                "database": migrated_database,
+            }
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def request(
+    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    """One request on a new connection (so gunicorn may give it to any worker)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return (
+            response.status,
+            dict(response.getheaders()),
+            response.read().decode("utf-8", "replace"),
+        )
+    finally:
+        connection.close()
+
+
+def test_the_sign_in_limit_holds_across_workers(server: dict[str, Any]) -> None:
+    """Four wrong passwords a minute for one name from one address, counted in the
+    database that all three workers share: the fifth is refused whichever worker takes it."""
+    statuses = []
+    for _ in range(7):
+        status, headers, page = request(server["port"], "GET", "/auth/signin")
+        cookie = headers["Set-Cookie"].split(";", 1)[0]
+        body = f"csrf_token={csrf_token(page)}&username=coord-x&password=wrong-password".encode()
+        status, _, _ = request(
+            server["port"],
+            "POST",
+            "/auth/signin",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        )
+        statuses.append(status)
+    assert statuses == [200] * 4 + [429] * 3
+    engine = create_engine(server["database"])
+    with engine.connect() as connection:
+        counters = connection.execute(text("SELECT key, count FROM rate_limit")).all()
+    engine.dispose()
+    assert any("coord-x" in key and count >= 4 for key, count in counters), counters
+
+
+def test_a_chunked_body_over_the_limit_is_refused(server: dict[str, Any]) -> None:
+    status, _, _ = request(
+        server["port"],
+        "POST",
+        "/auth/signin",
+        iter([b"username=a&password=", b"x" * 70_000]),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 413
+    small, _, _ = request(
+        server["port"],
+        "POST",
+        "/auth/signin",
+        iter([b"username=a&password=b"]),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert small == 400  # read whole, then refused for its missing CSRF token
+
+
+HOSTILE_LINES = [
+    b"GET /%0A%7B%22forged%22:1%7D HTTP/1.1",
+    b'GET /x"y\\z?q=%0D%0Aline%22%5C%1B[31m HTTP/1.1',
+    b"GET /%1B%5B2J%00 HTTP/1.1",
+]
+
+
+def raw_request(port: int, line: bytes, headers: list[bytes]) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(
+            line
+            + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + b"\r\n".join(headers)
+            + b"\r\n\r\n"
+        )
+        while sock.recv(65536):
+            pass
+
+
+def test_every_access_log_line_is_one_json_object(server: dict[str, Any]) -> None:
+    # gunicorn itself refuses control characters in headers (400, before any log line);
+    # in the path and query they arrive percent-encoded and are decoded into the log.
+    headers = [
+        b'User-Agent: evil"agent\\ {"forged": 1}',
+        b'Referer: http://x/"><script>',
+        b"X-Request-ID: abc\tdef",
+    ]
+    for line in HOSTILE_LINES:
+        raw_request(server["port"], line, headers)
+    request(server["port"], "GET", "/healthz")
+    sent = len(HOSTILE_LINES) + 1
+    lines = server["log"].read_bytes().decode("ascii").splitlines()  # ASCII: all escaped
+    entries = [json.loads(line) for line in lines]
+    hostile = [e for e in entries if e["path"] != "/readyz"]
+    assert len(hostile) == sent
+    assert any("\n" in e["path"] for e in hostile)  # kept, as data inside one line
+    assert any("\x1b" in e["path"] or "\x1b" in e["query"] for e in hostile)
+    assert all(e["user_agent"] == 'evil"agent\\ {"forged": 1}' for e in hostile[:-1])
+    assert not any(e.get("forged") for e in entries)
