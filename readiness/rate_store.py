@@ -20,6 +20,7 @@ from limits.storage import Storage
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 SCHEME = "readiness-db"
 #: One hit in this many also deletes windows that ended (the table stays small).
@@ -62,7 +63,9 @@ class DatabaseStorage(Storage):
         """An engine of this process (made again after gunicorn forks a worker)."""
         with self._lock:
             if self._engine is None or self._engine_pid != os.getpid():
-                self._engine = create_engine(self.database_url, pool_pre_ping=True)
+                # No pool: a connection per hit (only sign-in, sign-up and code posts are
+                # limited), closed at once, so nothing is left open in a forked worker.
+                self._engine = create_engine(self.database_url, poolclass=NullPool)
                 self._engine_pid = os.getpid()
             return self._engine
 

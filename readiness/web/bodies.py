@@ -38,7 +38,8 @@ class ChunkedBodyLimit:
         # (gunicorn, always); the development server only sets it for chunked bodies.
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         terminated = bool(environ.get("wsgi.input_terminated"))
-        if (chunked or terminated) and not environ.get("CONTENT_LENGTH"):
+        # With Transfer-Encoding: chunked, a Content-Length means nothing (RFC 9112 6.3).
+        if chunked or (terminated and not environ.get("CONTENT_LENGTH")):
             body = _read_at_most(environ["wsgi.input"], self.limit + 1)
             if len(body) > self.limit:
                 environ[TOO_LARGE] = True

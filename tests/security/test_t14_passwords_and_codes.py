@@ -16,10 +16,11 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from readiness.extensions import db, limiter
-from readiness.models import User, utcnow
+from readiness.models import User, username_key, utcnow
 from readiness.services import accounts
 from readiness.web import auth
 from tests.fixtures.accounts import (
@@ -261,3 +262,29 @@ def test_t14_an_expired_enrolment_code_is_refused(app: Flask, make_user: MakeUse
     response = send_enrolment_code(password_step(app, "coord-late"), code)
     assert response.status_code == 200
     assert "has expired" in response.text
+
+
+@pytest.mark.parametrize("lookalike", ["DEMO-READY", "Demo-Ready"])
+def test_user_names_are_unique_once_folded(app: Flask, lookalike: str) -> None:
+    """Issue 15: a name that differs only in case is taken (the database holds it, in
+    username_key), and signing in with it, or typed full-width, reaches the one account."""
+    submit_sign_up(app.test_client(), "demo-ready", PASSWORD)
+    with app.app_context():
+        with pytest.raises(accounts.UsernameTakenError):
+            accounts.create_user(lookalike, PASSWORD)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    for typed in (lookalike, "ｄｅｍｏ－ｒｅａｄｙ"):
+        assert submit_sign_in(app.test_client(), typed, PASSWORD).status_code == 303
+
+
+def test_the_folded_key_is_kept_by_the_database(app: Flask) -> None:
+    assert username_key("ＤＥＭＯ-Ready") == username_key("demo-ready") == "demo-ready"
+    with app.app_context():
+        db.session.add(User(username="x-one", password_hash="h"))
+        db.session.flush()
+        db.session.execute(update(User).where(User.username == "x-one").values(username="X-ONE"))
+        db.session.add(User(username="x-ONE", password_hash="h"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

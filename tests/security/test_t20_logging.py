@@ -19,6 +19,11 @@ from tests.fixtures.html import csrf_token
 from tests.fixtures.interns import InternBrowser
 
 FORGED_NAME = "bob\r\nINFO sign_in admin"
+HOSTILE_PATHS = (
+    '/x"y\\z%22%5C?q=%0A%7B%22forged%22%3A1%7D',
+    "/esc%1B%5B31m%7F%C2%85%E2%80%A8",
+    "/bytes%ED%A0%80%FF",
+)
 CANARIES = ("Canary Province", "987654", "bob", "correct horse", "wrong-password-42")
 
 
@@ -44,6 +49,8 @@ def visit(app: Flask, definition: Any, full_answers: dict[str, Any]) -> None:
     forged = {"username": FORGED_NAME, "password": "wrong-password-42"}
     stranger.post("/auth/signin", data={"csrf_token": csrf_token(page), **forged})
     stranger.get("/nowhere%0D%0AINFO%20forged%20line")  # CR LF in a logged path
+    for hostile in HOSTILE_PATHS:  # quotes, backslashes, controls, a lone surrogate's bytes
+        stranger.get(hostile, headers={"User-Agent": 'ua"\\ {"forged": 1}'})
     intern = InternBrowser(app.test_client(), definition)
     intern.sign_up()
     assessment_id = intern.start()
@@ -70,10 +77,15 @@ def test_t20_security_events_are_logged_without_personal_values(
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert lines
     assert not [line for line in lines if line.startswith("INFO forged")]  # no forged line
+    assert all(line.isascii() or log_format == "text" for line in lines)
+    assert not [line for line in lines if re.search("[\x00-\x08\x0b-\x1f\x7f\x85\u2028]", line)]
     for canary in CANARIES:
         assert not [line for line in lines if canary in line], canary
     if log_format == "json":
         records = [json.loads(line) for line in lines]  # every line is one whole record
+        assert not [r for r in records if r.get("forged")]
+        paths = [r.get("path", "") for r in records]
+        assert any("\x1b" in path for path in paths)  # kept as data, escaped in the line
         events = [r.get("event") for r in records]
         assert all(r["time"].endswith("Z") for r in records)
     else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -308,3 +310,67 @@ def test_another_interns_assessment_is_404(
 
 def test_unknown_page_is_404(intern: InternBrowser, started: int) -> None:
     assert intern.client.get(f"/assessments/{started}/pages/nope").status_code == 404
+
+
+def test_a_json_page_save_is_refused_and_saves_nothing(
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
+) -> None:
+    """A JSON body would skip the page's checks on the posted form (issue 15): 415."""
+    before = snapshot(app, answered)
+    page = intern.client.get(intern.page_url(answered, "japanese")).text
+    body = {**japanese(full_answers, jlpt="n1"), "csrf_token": csrf_token(page), "x": "y"}
+    response = intern.client.post(
+        intern.page_url(answered, "japanese"),
+        json=body,
+        headers={"X-CSRFToken": csrf_token(page)},
+    )
+    assert response.status_code == 415
+    assert "only takes forms sent from its own pages" in response.text
+    assert snapshot(app, answered) == before
+
+
+def test_a_file_where_an_answer_is_expected_saves_nothing(
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
+) -> None:
+    before = snapshot(app, answered)
+    page = intern.client.get(intern.page_url(answered, "japanese")).text
+    fields: dict[str, Any] = {
+        "csrf_token": csrf_token(page),
+        "definition_hash": hidden_value(page, "definition_hash"),
+        "jlpt": (io.BytesIO(b"n1"), "answer.txt"),
+    }
+    response = intern.client.post(
+        intern.page_url(answered, "japanese"), data=fields, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.text
+    assert snapshot(app, answered) == before
+
+
+def _chunked(intern: InternBrowser, url: str, body: bytes) -> Any:
+    return intern.client.post(
+        url,
+        input_stream=io.BytesIO(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_gets_413_and_a_small_one_is_read_whole(
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
+) -> None:
+    url = intern.page_url(answered, "japanese")
+    page = intern.client.get(url).text
+    token = csrf_token(page)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    too_large = _chunked(intern, url, f"csrf_token={token}&x=".encode() + b"a" * limit)
+    assert too_large.status_code == 413
+    fields = [
+        ("csrf_token", token),
+        ("definition_hash", hidden_value(page, "definition_hash")),
+        *[(k, str(v)) for k, v in japanese(full_answers, jlpt="n1").items() if v is not None],
+    ]
+    small = _chunked(intern, url, urlencode(fields).encode())
+    assert small.status_code == 303  # every field arrived: the page was saved
+    assert snapshot(app, answered)[0]["jlpt"] == '"n1"'

@@ -7,11 +7,14 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from readiness import create_app
 from readiness.core.definitions import AssessmentDefinition
@@ -21,6 +24,7 @@ from readiness.reports.formatting import format_date
 from readiness.services.assessments import reproduce_scorecard
 from readiness.state import state_of
 from tests.fixtures import QUESTIONNAIRES
+from tests.fixtures.html import csrf_token
 from tests.fixtures.interns import InternBrowser, stored_answers
 
 
@@ -230,3 +234,46 @@ def test_a_result_is_reproduced_after_the_yaml_changes(
         db.session.remove()
         db.engine.dispose()
         db.engine.dispose()  # a second app on the same database: close its connections too
+
+
+def test_thirty_parallel_starts_open_one_draft(
+    make_app: Callable[..., Flask], definition: AssessmentDefinition
+) -> None:
+    """Issue 15: the database holds one open draft per intern and questionnaire, so every
+    racing request is sent to the same one (real commits: an app of its own)."""
+    app = make_app()
+    intern = InternBrowser(app.test_client(), definition)
+    intern.sign_up("racer")
+    cookie = intern.client.get_cookie("session")
+    assert cookie is not None
+    token = csrf_token(intern.client.get("/me").text)
+
+    def start(_: int) -> tuple[int, str]:
+        client = app.test_client()
+        client.set_cookie("session", cookie.value)
+        response = client.post("/assessments", data={"csrf_token": token})
+        return response.status_code, response.location
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        results = list(pool.map(start, range(30)))
+    assert {status for status, _ in results} == {303}
+    assert len({location for _, location in results}) == 1
+    with app.app_context():
+        drafts = db.session.scalar(select(func.count()).select_from(Assessment))
+    assert drafts == 1
+
+
+def test_the_database_itself_refuses_a_second_open_draft(app: Flask, intern: InternBrowser) -> None:
+    first = intern.start()
+    with app.app_context():
+        user_id = db.session.get(Assessment, first).user_id
+        db.session.add(Assessment(user_id=user_id, questionnaire_id=intern.definition.id))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        submitted = Assessment(
+            user_id=user_id, questionnaire_id=intern.definition.id, status="submitted"
+        )
+        db.session.add(submitted)
+        db.session.flush()  # submitted ones are not limited
+        db.session.rollback()

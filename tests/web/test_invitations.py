@@ -16,12 +16,17 @@ from sqlalchemy import func, select
 
 from readiness.extensions import db
 from readiness.models import Invitation, User, utcnow
+from readiness.services.accounts import create_user
+from readiness.services.organisations import ensure_organisation
 from readiness.services.roster import parse_roster
 from tests.fixtures.accounts import (
+    TOTP_SECRET,
     Join,
     MakeUser,
     SignedIn,
     invite,
+    pass_second_factor,
+    submit_sign_in,
 )
 from tests.fixtures.html import csrf_token
 
@@ -203,3 +208,32 @@ def test_any_bytes_as_a_roster_give_rows_or_messages_never_an_exception(
     result = parse_roster(ROSTER_HEADER.encode() + b"\n" + raw, definition)
     assert all(isinstance(e, str) and e for e in result.errors)
     assert not (result.errors and result.rows)
+
+
+def test_invitation_links_use_the_configured_host_not_the_request_header(
+    make_app: Any, make_user: MakeUser
+) -> None:
+    """Issue 15: a request reaching the app by another allowed name (or a forged Host that
+    a lax proxy let through) must not put that name into links handed to interns."""
+    app = make_app(TRUSTED_HOSTS=["readiness.example.org", "localhost"])
+    with app.app_context():
+        organisation = ensure_organisation("Org Links")
+        create_user(
+            "coord-links",
+            "correct horse battery",
+            role="coordinator",
+            organisation_id=organisation.id,
+            totp_secret=TOTP_SECRET,
+        )
+        db.session.commit()
+    client = app.test_client()  # it reaches the app as "localhost", the second name
+    assert submit_sign_in(client, "coord-links", "correct horse battery").status_code == 303
+    pass_second_factor(app, client, "coord-links")
+    page = client.get("/coordinator/invitations").text
+    response = client.post(
+        "/coordinator/invitations",
+        data={"csrf_token": csrf_token(page), "display_name": "Linked"},
+    )
+    listing = client.get(response.location).text
+    assert "http://readiness.example.org/auth/join/" in listing
+    assert "localhost/auth/join" not in listing
