@@ -134,16 +134,20 @@ def reset_totp(user_id: int) -> ResponseReturnValue:
     coordinator = found_or_404(find_coordinator(user_id))
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.index"), 303)
+    had_app = coordinator.totp_secret is not None
     code = reset_second_factor(coordinator, current_app.config["TOTP_ENROLMENT_DAYS"])
     security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)
-    return _show_enrolment_code(
-        coordinator,
-        code,
-        _(
+    if had_app:
+        message = _(
             "%(name)s's authenticator is reset: they set up a new one at their next sign-in.",
             name=coordinator.username,
-        ),
-    )
+        )
+    else:
+        message = _(
+            "A new enrolment code for %(name)s: any earlier one no longer works.",
+            name=coordinator.username,
+        )
+    return _show_enrolment_code(coordinator, code, message)
 
 
 @bp.route("/preview", methods=["GET", "POST"])
