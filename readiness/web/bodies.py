@@ -37,7 +37,9 @@ class ChunkedBodyLimit:
         # A server that de-chunks bodies itself says so with wsgi.input_terminated
         # (gunicorn, always); the development server only sets it for chunked bodies.
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        terminated = bool(environ.get("wsgi.input_terminated"))
+        terminated = bool(environ.get("wsgi.input_terminated")) and environ.get(
+            "REQUEST_METHOD"
+        ) not in ("GET", "HEAD", "OPTIONS")
         # With Transfer-Encoding: chunked, a Content-Length means nothing (RFC 9112 6.3).
         if chunked or (terminated and not environ.get("CONTENT_LENGTH")):
             body = _read_at_most(environ["wsgi.input"], self.limit + 1)
