@@ -40,10 +40,11 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python scripts/check_weasyprint.py
 	@touch $(STAMP)
 
-# Production mode: migrate, then gunicorn (set READINESS_SECRET_KEY and DATABASE_URL first;
-# docs/deploy.md). READINESS_BIND (127.0.0.1:8000) and READINESS_WORKERS override the defaults.
+# Production mode: migrate, then gunicorn (set READINESS_SECRET_KEY, READINESS_TRUSTED_HOSTS
+# and DATABASE_URL first; docs/deploy.md). READINESS_BIND (127.0.0.1:8000) and READINESS_WORKERS override the defaults.
 serve: setup
 	@test -n "$$READINESS_SECRET_KEY" || { echo "Set READINESS_SECRET_KEY (32+ random characters) for production." >&2; exit 1; }
+	@test -n "$$READINESS_TRUSTED_HOSTS" || { echo "Set READINESS_TRUSTED_HOSTS to the host name(s) people use (invitation links use the first), or * for any host." >&2; exit 1; }
 	READINESS_ENV=production $(FLASK) init-db
 	READINESS_ENV=production $(BIN)/gunicorn -c python:readiness.gunicorn_conf readiness.wsgi:app
 
