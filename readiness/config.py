@@ -83,8 +83,10 @@ DEFAULTS: dict[str, Any] = {
     "TOTP_REQUIRED": True,
     #: The issuer shown in authenticator apps next to the user name.
     "TOTP_ISSUER": "readiness",
-    #: Wrong second-factor codes allowed per account (then 429 until the window passes).
-    "TOTP_LIMIT": "5 per 5 minutes",
+    #: Second-factor and enrolment code attempts per account, right or wrong (then 429
+    #: until the window passes); counted before each is checked, so parallel guesses cannot
+    #: all get through.
+    "TOTP_LIMIT": "10 per 5 minutes",
     #: How long an enrolment code for setting up an authenticator works.
     "TOTP_ENROLMENT_DAYS": 7,
 }
@@ -119,6 +121,8 @@ def _names(value: str) -> list[str]:
         raise ValueError(value)
     return names
 
+
+_names.__name__ = "comma-separated list of names (for example readiness.example.org)"
 
 _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "MAX_CONTENT_LENGTH": int,
@@ -225,7 +229,13 @@ def check_production(config: dict[str, Any]) -> None:
     """
     if config.get("READINESS_ENV") != "production":
         return
-    if not config.get("TRUSTED_HOSTS") and not config.get("ANY_HOST"):
+    hosts = config.get("TRUSTED_HOSTS") or []
+    if hosts and all(host.startswith(".") for host in hosts):
+        raise ConfigError(
+            "READINESS_TRUSTED_HOSTS holds only domain patterns (.example.org): add the host "
+            "name people use first, as invitation links are built from it"
+        )
+    if not hosts and not config.get("ANY_HOST"):
         raise ConfigError(
             "READINESS_TRUSTED_HOSTS must be set in production: the host name(s) people use "
             "to reach readiness, comma-separated (invitation links use the first), or * to "

@@ -107,6 +107,8 @@ def _production(tmp_path: Path, **config: object) -> Flask:
 def test_production_refuses_to_start_without_a_host_list(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="READINESS_TRUSTED_HOSTS must be set in production"):
         _production(tmp_path)
+    with pytest.raises(ConfigError, match="only domain patterns"):
+        _production(tmp_path, TRUSTED_HOSTS=[".example.org"])
     listed = _production(tmp_path, TRUSTED_HOSTS=["readiness.example.org"])
     assert listed.config["TRUSTED_HOSTS"] == ["readiness.example.org"]
     anywhere = _production(

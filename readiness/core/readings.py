@@ -40,6 +40,9 @@ _NUMBER_TEXT = re.compile(r"-?[0-9.,]+")
 #: Grouping of a number's whole part: 1,234,567 or (South Asian) 12,34,567.
 _GROUPED = re.compile(r"[0-9]{1,3}(?:G[0-9]{3})+|[0-9]{1,2}(?:G[0-9]{2})*G[0-9]{3}")
 
+#: No answer needs more characters than this (a trillion yen with separators is 17); a
+#: longer "number" is pasted junk, and Python refuses to print ints over 4,300 digits.
+MAX_NUMBER_TEXT = 40
 NOT_A_NUMBER, NOT_WHOLE, OUT_OF_RANGE = "not_a_number", "not_whole", "out_of_range"
 NOT_A_DATE, YEAR_OUT_OF_RANGE = "not_a_date", "year_out_of_range"
 
@@ -104,7 +107,7 @@ def read_number(
             pattern = re.escape(unicodedata.normalize("NFKC", unit.strip()))
             cleaned = re.sub(pattern, "", cleaned, flags=re.IGNORECASE)
     cleaned = _MARKS.sub("", cleaned)
-    if not _NUMBER_TEXT.fullmatch(cleaned):
+    if len(cleaned) > MAX_NUMBER_TEXT or not _NUMBER_TEXT.fullmatch(cleaned):
         return NumberReading(problem=NOT_A_NUMBER)
     decimal, group = number_symbols(locale)
     both = (_reading(cleaned, decimal, group), _reading(cleaned, group, decimal))
@@ -192,7 +195,9 @@ def read_date(text: str, locale: str) -> tuple[dt.date | None, str | None]:
     """(the date, None), or (None, why not): ISO, ``y/m/d`` or the locale's own order."""
     cleaned = unicodedata.normalize("NFKC", text).strip()
     numbers = re.split(r"\s*[-/.]\s*|\s+", cleaned)
-    if len(numbers) != 3 or not all(n.isdigit() for n in numbers):
+    # ASCII digits only (after NFKC, which turns full-width ones into ASCII): isdigit()
+    # is also true for Ethiopic or Tai Tham digits that int() refuses.
+    if len(numbers) != 3 or not all(n.isascii() and n.isdigit() and len(n) <= 4 for n in numbers):
         return None, NOT_A_DATE
     order = "ymd" if len(numbers[0]) == 4 else date_order(locale)
     if order == "ymd" and len(numbers[0]) != 4:

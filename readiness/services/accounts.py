@@ -253,7 +253,7 @@ def accepted_step(
     secret: str, code: str, last_step: int | None, now: float | None = None
 ) -> int | None:
     """The time step ``code`` belongs to, if it is right and newer than ``last_step``."""
-    digits = "".join(code.split())
+    digits = "".join(unicodedata.normalize("NFKC", code).split())  # full-width digits too
     if len(digits) != 6 or not digits.isascii() or not digits.isdigit():
         return None
     totp = pyotp.TOTP(secret)

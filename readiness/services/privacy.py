@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, String, delete, func, insert, select, type_coerce
+from sqlalchemy import Row, String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
@@ -215,20 +215,38 @@ def delete_account(user_id: int) -> None:
     db.session.expunge_all()
 
 
-def _jobs_naming(user_id: int) -> list[ReportJob]:
-    """Report jobs whose ZIP holds this intern's plan."""
-    jobs = db.session.scalars(select(ReportJob).where(ReportJob.zip_path.is_not(None)))
-    return [job for job in jobs if user_id in json.loads(job.user_ids_json or "[]")]
+def _jobs_naming(user_id: int) -> list[int]:
+    """Report jobs whose ZIP holds this intern's plan, or may: a job whose list of interns
+    cannot be read loses its ZIP too (deleting too much is the safe side here).
+
+    Only the columns needed are read, so a malformed date elsewhere in a job's row
+    cannot stop a deletion.
+    """
+    rows = db.session.execute(
+        select(ReportJob.id, ReportJob.user_ids_json).where(ReportJob.zip_path.is_not(None))
+    )
+    return [job_id for job_id, ids in rows if _may_name(ids, user_id)]
 
 
-def _forget_zips(jobs: Iterable[ReportJob]) -> list[Path]:
+def _may_name(user_ids_json: str | None, user_id: int) -> bool:
+    try:
+        ids = json.loads(user_ids_json or "[]")
+    except ValueError:
+        LOGGER.warning("report job with an unreadable list of interns: its ZIP is deleted")
+        return True
+    return not isinstance(ids, list) or user_id in ids
+
+
+def _forget_zips(job_ids: Iterable[int]) -> list[Path]:
     """Clear the jobs' ZIP paths; returns the files, to delete once that is committed."""
-    paths = []
-    for job in jobs:
-        if job.zip_path:
-            paths.append(Path(job.zip_path))
-        job.zip_path = None
-    return paths
+    chosen = list(job_ids)
+    if not chosen:
+        return []
+    paths = db.session.scalars(
+        select(ReportJob.zip_path).where(ReportJob.id.in_(chosen), ReportJob.zip_path.is_not(None))
+    ).all()
+    db.session.execute(update(ReportJob).where(ReportJob.id.in_(chosen)).values(zip_path=None))
+    return [Path(path) for path in paths if path]
 
 
 def _delete_files(paths: Iterable[Path]) -> None:
@@ -278,11 +296,12 @@ def _stored_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def old_zips(now: dt.datetime, days: int) -> list[ReportJob]:
-    """Finished report jobs whose ZIP is older than ``days``."""
+def old_zips(now: dt.datetime, days: int) -> list[int]:
+    """Finished report jobs whose ZIP is older than ``days`` (ids: the comparison is the
+    database's, so a malformed date in a row is simply not older)."""
     return list(
         db.session.scalars(
-            select(ReportJob).where(
+            select(ReportJob.id).where(
                 ReportJob.zip_path.is_not(None),
                 ReportJob.finished_at < now - dt.timedelta(days=days),
             )

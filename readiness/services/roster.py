@@ -63,7 +63,8 @@ def _rows(text: str) -> Any:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     # newline=None reads \r\n, \n and a lone \r (old Mac files) all as line ends.
-    return csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    # strict: an unclosed quote is an error, not one long name swallowing the rest.
+    return csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
 
 
 def _option_lookup(definition: AssessmentDefinition, question_id: str) -> dict[str, str]:
@@ -94,7 +95,9 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
         return result
     text = _decode(raw)
     if text is None:
-        result.errors.append(_("The file is not UTF-8 or Shift_JIS text; save it as CSV (UTF-8)."))
+        result.errors.append(
+            _("The file is not UTF-8, UTF-16 or Shift_JIS text; save it as CSV (UTF-8).")
+        )
         return result
     reader = _rows(text)
     try:
@@ -107,17 +110,27 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
 
 
 def _csv_problem(exc: csv.Error, line: int) -> str:
-    """What broke the file, and the line where the reader was."""
+    """What broke the file, and the line where the reader was (in the page's language:
+    the csv module's own words are English and about Python)."""
+    if "field larger than field limit" in str(exc):
+        return _(
+            "Row %(row)s: a cell is longer than %(limit)s characters.", row=line, limit=MAX_CELL
+        )
     return _(
-        "Line %(line)s: the file could not be read as CSV (%(problem)s). "
+        "Line %(line)s: the file could not be read as CSV (a quote may be missing). "
         "Save it again as CSV (UTF-8).",
         line=line,
-        problem=str(exc)[:120],
     )
 
 
 def _read(reader: Any, definition: AssessmentDefinition, result: RosterResult) -> None:
     header = [h.strip().lower() for h in next(reader, [])]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        result.errors.append(
+            _("Row 1: column(s) given twice: %(columns)s.", columns=", ".join(repeated))
+        )
+        return
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     if missing or unknown:
@@ -175,6 +188,8 @@ def _read_row(
     name = values.get("name", "")
     if not name:
         errors.append(_("Row %(row)s, name: the name is empty.", row=number))
+    elif not name.isprintable():
+        errors.append(_("Row %(row)s, name: it holds a control character.", row=number))
     elif len(name) > 100:
         errors.append(_("Row %(row)s, name: longer than 100 characters.", row=number))
     row: dict[str, Any] = {"display_name": name}

@@ -27,7 +27,7 @@ from readiness.services.accounts import (
     password_problem,
     username_problem,
 )
-from readiness.web.forms import REQUIRED, Form, LocalDateField, at_most
+from readiness.web.forms import REQUIRED, Form, LocalDateField, at_most, stripped
 
 LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.items()]
 #: The accounts service's verdicts on a new password, in the page's language.
@@ -70,7 +70,9 @@ def _password_again() -> Any:
 class NewAccountForm(Form):
     """A user name and a password typed twice: joining by invitation, and the base of sign-up."""
 
-    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
+    username = StringField(
+        _l("User name"), validators=[REQUIRED, USERNAME_RULE], filters=[stripped]
+    )
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
     confirm = _password_again()
 
@@ -92,7 +94,7 @@ class SignUpForm(NewAccountForm):
 
 
 class SignInForm(Form):
-    username = StringField(_l("User name"), validators=[REQUIRED, at_most(40)])
+    username = StringField(_l("User name"), validators=[REQUIRED, at_most(40)], filters=[stripped])
     password = PasswordField(_l("Password"), validators=[REQUIRED, at_most(128)])
 
 
@@ -147,7 +149,9 @@ class OrganisationForm(Form):
 
 class CoordinatorForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME_RULE])
+    username = StringField(
+        _l("User name"), validators=[REQUIRED, USERNAME_RULE], filters=[stripped]
+    )
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_RULE])
 
 

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from readiness.extensions import db, limiter, login_manager
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import ADMIN, COORDINATOR, INTERN, User
+from readiness.models import ADMIN, COORDINATOR, INTERN, User, username_key
 from readiness.services import accounts
 from readiness.services.accounts import UsernameTakenError
 from readiness.services.invitations import accept_invitation, open_invitation
@@ -38,6 +38,7 @@ from readiness.web.account_forms import (
     TotpForm,
 )
 from readiness.web.errors import render_error
+from readiness.web.forms import form_status
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -86,12 +87,14 @@ def sign_up() -> ResponseReturnValue:
             _start_session(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("intern.home"), 303)
-    return render_template("auth/sign_up.html", form=form)
+    return render_template("auth/sign_up.html", form=form), form_status(form)
 
 
 def _signin_key() -> str:
-    """Attempts count per address and user name: one person's typos do not lock a dormitory."""
-    name = (request.form.get("username") or "").strip().lower()[:40]
+    """Attempts count per address and account name: one person's typos do not lock a
+    dormitory. The name is folded as accounts are found (``username_key``), so typing it
+    in another case or full-width is the same account and the same count."""
+    name = username_key((request.form.get("username") or "")[:80])[:80]
     return f"{get_remote_address()}|{name}"
 
 
@@ -114,7 +117,7 @@ def sign_in() -> ResponseReturnValue:
             return redirect(target, 303)
         security_event("sign_in_refused", logging.WARNING)  # not the name typed: personal
         form.password.errors.append(_("The user name or password is not correct."))
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form), form_status(form)
 
 
 #: The session key of a sign-in waiting for its second factor, and how long it waits.
@@ -146,10 +149,11 @@ def _code_key() -> str:
 
 @bp.route("/code", methods=["GET", "POST"])
 @limiter.limit(
+    # Every attempt counts, right or wrong, and before it is checked: counting only wrong
+    # ones after the answer let parallel guesses all pass the check first.
     lambda: current_app.config["TOTP_LIMIT"],
     methods=["POST"],
     key_func=_code_key,
-    deduct_when=lambda response: response.status_code != 303,  # only wrong codes count
 )
 def second_factor() -> ResponseReturnValue:
     """The second step of signing in: a code from the app; the first time, the enrolment
@@ -171,16 +175,17 @@ def second_factor() -> ResponseReturnValue:
         security_event("second_factor_refused", logging.WARNING, user_id=user.id)
         form.code.errors.append(_("This code is not right, or was used already. Try the next one."))
     if user.totp_secret is not None:
-        return render_template("auth/second_factor.html", form=form, setup=False)
+        return render_template("auth/second_factor.html", form=form, setup=False), form_status(form)
     secret = accounts.start_enrolment(user)
     uri = accounts.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
-    return render_template(
+    page = render_template(
         "auth/second_factor.html",
         form=form,
         setup=True,
         qr=Markup(accounts.qr_svg(uri)),  # noqa: S704 - made by segno, no user input
         secret=accounts.spaced(secret),
     )
+    return page, form_status(form)
 
 
 def _enrolment_step(user: User) -> ResponseReturnValue:
@@ -196,9 +201,10 @@ def _enrolment_step(user: User) -> ResponseReturnValue:
         form.enrolment_code.errors.append(
             _("This enrolment code is not right or has expired. Ask your administrator.")
         )
-    return render_template(
+    page = render_template(
         "auth/enrolment.html", form=form, has_code=accounts.has_enrolment_code(user)
     )
+    return page, form_status(form)
 
 
 @bp.post("/signout")
@@ -231,7 +237,7 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for(home_for(user)), 303)
         security_event("password_change_refused", logging.WARNING, user_id=user.id)
         form.current.errors.append(_("The current password is not correct."))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form), form_status(form)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -264,6 +270,7 @@ def join(code: str) -> ResponseReturnValue:
             flash(_("Welcome! You joined your organisation."), "success")
             return redirect(url_for("intern.home"), 303)
     organisation = invitation.organisation
-    return render_template(
+    page = render_template(
         "auth/join.html", form=form, organisation=organisation, invitation=invitation
     )
+    return page, form_status(form)

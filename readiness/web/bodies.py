@@ -16,7 +16,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 #: The body types a browser's form sends.
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -64,12 +64,26 @@ def _read_at_most(stream: Any, size: int) -> bytes:
 
 
 def refuse_bad_bodies() -> None:
-    if request.environ.get(TOO_LARGE):
+    """413 for a body over the limit, whatever its type, route or method; 415 for a body
+    that is not a form; 400 for a NUL character anywhere in the URL or the form (no
+    person types one, and PostgreSQL refuses it in text)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.environ.get(TOO_LARGE) or (limit and (request.content_length or 0) > limit):
         abort(413)
+    if "\x00" in request.path or any("\x00" in v for v in _all_values(request.args)):
+        abort(400)
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if request.content_length and request.mimetype not in FORM_TYPES:
         abort(415)
+    if any("\x00" in v for v in _all_values(request.form)):
+        abort(400)
+
+
+def _all_values(values: Any) -> Iterable[str]:
+    for key, items in values.lists():
+        yield key
+        yield from items
 
 
 def register(app: Flask) -> None:

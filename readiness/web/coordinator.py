@@ -60,6 +60,7 @@ from readiness.web.access import (
 )
 from readiness.web.account_forms import InvitationForm, RosterForm
 from readiness.web.downloads import plan_pdf_download, safe_filename
+from readiness.web.forms import form_status
 from readiness.web.templating import STATUS_LABELS
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -231,7 +232,7 @@ def invitations() -> ResponseReturnValue:
         return redirect(url_for("coordinator.invitations", created=invitation.id), 303)
     recent = recent_invitations(current_user.organisation_id)
     created = request.args.get("created")
-    return render_template(
+    page = render_template(
         "coordinator/invitations.html",
         roster_form=RosterForm(),
         form=form,
@@ -239,6 +240,7 @@ def invitations() -> ResponseReturnValue:
         created=whole_number(created),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
     )
+    return page, form_status(form)
 
 
 @bp.post("/invitations/import")

@@ -72,6 +72,22 @@ class ActionForm(Form):
 REQUIRED = InputRequired(message=_l("Please fill this in."))
 
 
+#: A posted form shown again because of what was typed: the page says what and where; the
+#: status says "refused" to anything that is not a person (a script, a test, a proxy log).
+FORM_REFUSED = 422
+
+
+def form_status(*forms: Any) -> int:
+    """422 when a posted form comes back with errors, else 200."""
+    refused = request.method == "POST" and any(form.errors for form in forms)
+    return FORM_REFUSED if refused else 200
+
+
+def stripped(value: Any) -> Any:
+    """A field filter: spaces around a typed name are not part of it (phones add one)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def at_most(limit: int) -> Length:
     """A length cap whose message is in the page's language."""
     return Length(max=limit, message=_l("Please keep this under %(max)d characters."))

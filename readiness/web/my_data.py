@@ -33,6 +33,7 @@ from readiness.services.privacy import (
 )
 from readiness.web.access import require_intern, signed_in_user
 from readiness.web.account_forms import ConsentForm, DeleteAccountForm
+from readiness.web.forms import form_status
 
 bp = Blueprint("my_data", __name__, url_prefix="/me")
 
@@ -50,7 +51,7 @@ def consent() -> ResponseReturnValue:
     if form.validate_on_submit():
         record_consent(signed_in_user(), select_locale())
         return redirect(url_for("intern.home"), 303)
-    return render_template(
+    page = render_template(
         "my_data/consent.html",
         form=form,
         organisation=organisation_of(current_user),
@@ -58,6 +59,7 @@ def consent() -> ResponseReturnValue:
         version=CONSENT_VERSION,
         agreed=not needs_consent(current_user),
     )
+    return page, form_status(form)
 
 
 def _overview(form: DeleteAccountForm) -> str:

@@ -25,6 +25,7 @@ from readiness.extensions import db
 from readiness.i18n import LOCALES
 from readiness.models import Assessment
 from readiness.services.assessments import page_version, save_page
+from readiness.web.forms import FORM_REFUSED
 from readiness.web.language import choose_locale, remember_locale
 from readiness.web.question_forms import (
     AnswerForm,
@@ -137,7 +138,8 @@ class PageSubmission:
             self._check_requirements(form, posted, shown_ids)
         has_errors = any(form[q.id].errors for q in self.questions)
         if tampered or has_errors or self.soft_warned or self.asked:
-            status = 400 if tampered else 200
+            # Tampered: 400. Answers to correct: 422. Only a question to confirm: 200.
+            status = 400 if tampered else (FORM_REFUSED if has_errors else 200)
             return render_page(self, form, progress, status=status)
         values = {q.id: posted.get(q.id) for q in self.questions if q.id in shown_ids}
         after = Progress(self.definition, merged, progress.saved_pages | {self.page.id})

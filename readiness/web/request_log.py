@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
 from readiness.logs import security_event
@@ -24,7 +24,9 @@ REFUSALS = {403: "access_refused", 429: "rate_limited"}
 
 
 def start_request() -> None:
-    given = request.headers.get("X-Request-ID", "")
+    """The request's id: a configured proxy's, when it sent a plausible one (a client's
+    own would let anyone write the id of another request into the logs), else a new one."""
+    given = request.headers.get("X-Request-ID", "") if current_app.config.get("PROXY_HOPS") else ""
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
     g.request_started = time.perf_counter()
 

@@ -165,6 +165,9 @@ def test_dates_as_the_picker_sends_them_and_as_people_type_them(locale: str) -> 
         ("2027-02-30", NOT_A_DATE),
         ("tomorrow", NOT_A_DATE),
         ("27/03/31", NOT_A_DATE),
+        ("፩፱፩፩-01-01", NOT_A_DATE),  # Ethiopic digits: isdigit() says yes, int() says no
+        ("᧚᧚᧚᧚-01-01", NOT_A_DATE),  # New Tai Lue
+        ("2027-01-" + "1" * 5000, NOT_A_DATE),  # past Python's 4,300-digit int limit
     ],
 )
 def test_dates_that_cannot_be_meant_are_refused(locale: str, typed: str, problem: str) -> None:
@@ -179,3 +182,17 @@ def test_the_questions_unit_typed_with_the_number_is_ignored(locale: str, typed:
     units = ["yen", "yên", "円", "Rp"]
     assert read_number(typed, locale, **YEN, units=units) == NumberReading(value=1_500_000)
     assert read_number("1.500.000 yên", "vi", **YEN).problem == NOT_A_NUMBER  # unit not given
+
+
+@given(st.text(max_size=60))
+def test_any_typed_text_is_a_date_or_a_reason_never_an_exception(typed: str) -> None:
+    day, problem = read_date(typed, "en")
+    assert (day is None) != (problem is None)
+
+
+@given(st.text(max_size=60) | st.text(alphabet="0123456789.,", min_size=30, max_size=6000))
+def test_any_typed_text_is_a_number_or_a_reason_never_an_exception(typed: str) -> None:
+    reading = read_number(typed, "vi", integer=False)
+    assert reading.value is not None or reading.choices or reading.problem
+    if reading.value is not None:
+        str(reading.value)  # printable: no 5,000-digit integer comes out

@@ -56,7 +56,7 @@ def test_p1_not_ticking_the_box_is_not_consent(app: Flask, client: FlaskClient) 
     submit_sign_up(client, "undecided", "correct horse")
     page = client.get("/me/consent").text
     response = client.post("/me/consent", data={"csrf_token": csrf_token(page)})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please tick the box to agree" in response.text
     assert count(app, Consent) == 0
     assert client.get("/me").status_code == 302

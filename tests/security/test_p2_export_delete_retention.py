@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from readiness.extensions import db
 from readiness.models import AccessLog, Assessment, ReportJob, ReportPDF, User
 from readiness.services.bulk_reports import create_job, run_job
+from readiness.services.organisations import ensure_organisation
 from tests.fixtures.accounts import INTERN_PASSWORD, Join, MakeUser, SignedIn, invite
 from tests.fixtures.html import csrf_token
 from tests.fixtures.interns import InternBrowser
@@ -170,7 +171,7 @@ def test_access_log_records_each_look_and_an_admin_reads_it(
 
 
 def test_p2_one_unreadable_row_does_not_stop_retention_for_everyone(
-    app: Flask, make_user: MakeUser
+    app: Flask, make_user: MakeUser, tmp_path: Path
 ) -> None:
     """Rows written before the dates had bounds (or by hand): each is reported with its id,
     every other intern is still checked and deleted, and the command exits 1."""
@@ -189,6 +190,19 @@ def test_p2_one_unreadable_row_does_not_stop_retention_for_everyone(
         )
         db.session.commit()
         far_id = db.session.scalar(select(User.id).where(User.username == "intern-far"))
+        organisation_id = ensure_organisation("Org P2").id
+        odd_zip = tmp_path / "odd.zip"
+        odd_zip.write_bytes(b"PK")
+        garbage = "garbage" if db.engine.dialect.name == "sqlite" else "2026-01-01"
+        db.session.execute(
+            text(
+                "INSERT INTO report_job (organisation_id, status, attempts, user_ids_json, "
+                "locale, total, done_count, errors_json, zip_path, created_at, finished_at) "
+                "VALUES (:org, 'done', 0, 'not json', 'ja', 1, 1, '[]', :zip, :bad, :bad)"
+            ),
+            {"org": organisation_id, "zip": str(odd_zip), "bad": garbage},
+        )
+        db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge", "--today", "2028-06-01"])
     assert result.exit_code == 1
     assert "deleted 1 intern account(s)" in result.output
@@ -197,3 +211,4 @@ def test_p2_one_unreadable_row_does_not_stop_retention_for_everyone(
         left = set(db.session.scalars(select(User.username)))
     assert "intern-due" not in left
     assert {"intern-far", "intern-odd"} <= left
+    assert not odd_zip.exists()  # a job whose interns cannot be read loses its ZIP

@@ -104,7 +104,7 @@ def test_t11_a_wrong_current_password_changes_nothing(app: Flask, intern: Intern
             "confirm": "a new long passphrase",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "current password is not correct" in response.text
     intern.client.post(
         "/auth/signout", data={"csrf_token": csrf_token(intern.client.get("/me").text)}

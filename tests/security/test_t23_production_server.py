@@ -9,12 +9,17 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from readiness import create_app
+from readiness.extensions import db
+from readiness.services.accounts import create_user, issue_enrolment_code
+from readiness.services.organisations import ensure_organisation
 from tests.fixtures.database import Databases
 from tests.fixtures.gunicorn import migrate, start_server
 from tests.fixtures.html import csrf_token
@@ -37,6 +42,7 @@ def server(
     """One server for the module (starting three workers takes seconds)."""
     database = databases.new("t23")
     migrate(database)
+    _coordinator(database)
     log = tmp_path_factory.mktemp("t23") / "access.log"
     with log.open("wb") as output:
         process, base = start_server(database, 3, env=PRODUCTION, stdout=output)
@@ -47,6 +53,21 @@ def server(
             process.terminate()
             process.wait(timeout=30)
             databases.drop(database)
+
+
+COORDINATOR = ("coord-t23", "t23 password for the coordinator")
+
+
+def _coordinator(database: str) -> None:
+    """A coordinator who has not set up an authenticator yet (an enrolment code is out)."""
+    app = create_app({"SECRET_KEY": "t23-" + "k" * 32, "SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        organisation = ensure_organisation("Org T23")
+        user = create_user(*COORDINATOR, role="coordinator", organisation_id=organisation.id)
+        issue_enrolment_code(user, 7)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def request(
@@ -82,7 +103,7 @@ def test_the_sign_in_limit_holds_across_workers(server: dict[str, Any]) -> None:
             {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
         )
         statuses.append(status)
-    assert statuses == [200] * 4 + [429] * 3
+    assert statuses == [422] * 4 + [429] * 3
     engine = create_engine(server["database"])
     with engine.connect() as connection:
         counters = connection.execute(text("SELECT key, count FROM rate_limit")).all()
@@ -158,3 +179,30 @@ def test_every_access_log_line_is_one_json_object(server: dict[str, Any]) -> Non
     assert any("\x1b" in e["path"] or "\x1b" in e["query"] for e in hostile)
     assert all(e["user_agent"] == 'evil"agent\\ {"forged": 1}' for e in hostile)
     assert not any(e.get("forged") for e in entries)
+
+
+def test_parallel_code_guesses_are_counted_before_any_is_checked(server: dict[str, Any]) -> None:
+    """Thirty wrong enrolment codes sent at once in one signed-in-by-password session: no
+    more than the limit (10 per 5 minutes) are even checked, whichever workers take them."""
+    port = server["port"]
+    status, headers, page = request(port, "GET", "/auth/signin")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    name, password = COORDINATOR
+    body = f"csrf_token={csrf_token(page)}&username={name}&password={password.replace(' ', '+')}"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, headers, _ = request(
+        port, "POST", "/auth/signin", body.encode(), {**form, "Cookie": cookie}
+    )
+    assert status == 303
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    _, headers, page = request(port, "GET", "/auth/code", headers={"Cookie": cookie})
+    cookie = headers.get("Set-Cookie", cookie).split(";", 1)[0]  # now with its CSRF secret
+    guess = f"csrf_token={csrf_token(page)}&enrolment_code=AAAA-BBBB-CCCC".encode()
+
+    def send(_: int) -> int:
+        return request(port, "POST", "/auth/code", guess, {**form, "Cookie": cookie})[0]
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(send, range(30)))
+    assert statuses.count(422) <= 10, statuses
+    assert statuses.count(429) >= 20, statuses

@@ -51,7 +51,7 @@ def test_sign_up_explains_what_is_wrong(
             "locale": "en",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
 
@@ -78,7 +78,7 @@ def test_wrong_password_is_refused(app: Flask, intern: InternBrowser) -> None:
         "/auth/signin",
         data={"csrf_token": csrf_token(page), "username": "intern-a", "password": "wrong horse"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "not correct" in response.get_data(as_text=True)
     assert client.get("/me").status_code == 302
 

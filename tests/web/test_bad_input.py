@@ -61,7 +61,7 @@ def test_required_question_left_empty_is_marked(
     before = snapshot(app, started)
     response = intern.post_page(started, "trade_skills", {"trade_confidence": 4})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please answer this question." in html
     assert is_checked(html, "trade_confidence", "4")  # what was typed is kept
     assert snapshot(app, started) == before
@@ -91,7 +91,7 @@ def test_bad_numbers_get_a_message_beside_the_field(
     response = intern.post_page(
         assessment_id, "japanese", japanese(full_answers), study_hours=value
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert snapshot(app, assessment_id) == before
 
@@ -123,7 +123,7 @@ def test_option_not_offered_is_refused(
     intern.answer_all(started, full_answers)
     before = snapshot(app, started)
     response = intern.post_page(started, "japanese", japanese(full_answers, jlpt="n0"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "not one of the options" in response.get_data(as_text=True)
     assert snapshot(app, started) == before
 
@@ -163,7 +163,7 @@ def test_oversized_text_is_refused_with_its_limit(
     response = intern.post_page(
         assessment_id, "network", {**network, "coordinator_note": "x" * 2001}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "under 2,000 characters" in response.get_data(as_text=True)
     assert "coordinator_note" not in snapshot(app, assessment_id)[0]
 
@@ -254,7 +254,7 @@ def test_exclusive_option_cannot_be_combined(
     response = intern.post_page(
         started, "trade_skills", {**trade, "certificates": ["forklift", "none"]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "cannot be combined" in response.get_data(as_text=True)
 
 
@@ -374,3 +374,31 @@ def test_a_chunked_body_over_the_limit_gets_413_and_a_small_one_is_read_whole(
     small = _chunked(intern, url, urlencode(fields).encode())
     assert small.status_code == 303  # every field arrived: the page was saved
     assert snapshot(app, answered)[0]["jlpt"] == '"n1"'
+
+
+def test_over_the_limit_is_413_whatever_the_type_route_or_method(app: Flask, client: Any) -> None:
+    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    for method, path, content_type in [
+        ("POST", "/auth/signin", "application/json"),
+        ("POST", "/no-such-page", "text/plain"),
+        ("GET", "/healthz", "application/x-www-form-urlencoded"),
+        ("PUT", "/me", "application/octet-stream"),
+    ]:
+        response = client.open(path, method=method, data=body, content_type=content_type)
+        assert response.status_code == 413, (method, path, content_type)
+
+
+def test_a_nul_character_anywhere_is_refused_with_400(
+    app: Flask, intern: InternBrowser, answered: int, full_answers: dict[str, Any]
+) -> None:
+    """No person types one, and PostgreSQL refuses it in text: 400, nothing saved."""
+    before = snapshot(app, answered)
+    assert intern.client.get("/coordinator/?country=vn%00").status_code == 400
+    assert intern.client.get("/auth/join/abc%00def").status_code == 400
+    page = intern.client.get(intern.page_url(answered, "network")).text
+    response = intern.client.post(
+        intern.page_url(answered, "network"),
+        data={"csrf_token": csrf_token(page), "coordinator_note": "a\x00b"},
+    )
+    assert response.status_code == 400
+    assert snapshot(app, answered) == before

@@ -127,7 +127,7 @@ def test_a_shift_jis_roster_from_excel_is_read(
     ("content", "message"),
     [
         (b"name,country\nA,vn\n", "missing column(s): home_country, field, programme"),
-        (b"name\x00,\x81\x00\xff\xfe", "not UTF-8 or Shift_JIS"),
+        (b"name\x00,\x81\x00\xff\xfe", "not UTF-8, UTF-16 or Shift_JIS"),
     ],
 )
 def test_unreadable_rosters_say_why(
@@ -161,10 +161,8 @@ ROSTER_HEADER = "name,home_country,field,programme,planned_return"
             ["Nguyen An"],
         ),
         (
-            (ROSTER_HEADER + "\r\nDewi\tA,id,,,2027/09/30\r\n")
-            .encode("utf-16-be")
-            .join([b"\xfe\xff", b""]),
-            ["Dewi\tA"],
+            b"\xfe\xff" + (ROSTER_HEADER + "\r\nDewi A,id,,,2027/09/30\r\n").encode("utf-16-be"),
+            ["Dewi A"],
         ),
         # Old Mac line ends (a lone CR), and Windows ones.
         ((ROSTER_HEADER + "\rAn,vn,,,\rBinh,vn,,,\r").encode(), ["An", "Binh"]),
@@ -182,11 +180,13 @@ def test_rosters_in_the_encodings_and_line_ends_people_have_are_read(
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("x" * 200_000, "Line 2: the file could not be read as CSV"),
+        ("x" * 200_000, "Row 2: a cell is longer than 1000 characters."),
         ("x" * 5_000, "Row 2: a cell is longer than 1000 characters."),
+        ('"An, unclosed', "Line 2: the file could not be read as CSV (a quote may be missing)"),
+        ("A\x00B", "Row 2, name: it holds a control character."),
     ],
 )
-def test_a_huge_cell_is_a_message(definition: Any, cell: str, message: str) -> None:
+def test_a_broken_row_is_a_message(definition: Any, cell: str, message: str) -> None:
     raw = f"{ROSTER_HEADER}\n{cell},vn,,,\n".encode()
     errors = parse_roster(raw, definition).errors
     assert len(errors) == 1
@@ -198,6 +198,11 @@ def test_roster_dates_outside_1900_to_2100_are_refused(definition: Any, day: str
     result = parse_roster(f"{ROSTER_HEADER}\nAn,vn,,,{day}\n".encode(), definition)
     assert result.rows == []
     assert result.errors == [f"Row 2, planned_return: '{day}' is not between 1900 and 2100."]
+
+
+def test_a_column_given_twice_is_refused(definition: Any) -> None:
+    raw = f"{ROSTER_HEADER},name\nAn,vn,,,,Binh\n".encode()
+    assert parse_roster(raw, definition).errors == ["Row 1: column(s) given twice: name."]
 
 
 @settings(max_examples=200, deadline=None)

@@ -65,20 +65,23 @@ def test_hsts_behind_a_trusted_https_proxy_only(tmp_path: Path) -> None:
     assert "Strict-Transport-Security" not in response.headers  # the header is not believed
 
 
-def test_every_response_carries_a_request_id(client) -> None:
+def test_every_response_carries_a_request_id(client, tmp_path: Path) -> None:
     made = client.get("/healthz").headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", made)
     assert client.get("/healthz").headers["X-Request-ID"] != made
-    given = client.get("/healthz", headers={"X-Request-ID": "proxy-id-12345"})
-    assert given.headers["X-Request-ID"] == "proxy-id-12345"  # from the proxy, kept
-    odd = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
-    assert re.fullmatch(r"[0-9a-f]{32}", odd)  # not a plausible id: replaced
+    given = {"X-Request-ID": "proxy-id-12345"}
+    assert client.get("/healthz", headers=given).headers["X-Request-ID"] != "proxy-id-12345"
+    behind_proxy = app_with(tmp_path, PROXY_HOPS=1).test_client()
+    kept = behind_proxy.get("/healthz", headers=given).headers["X-Request-ID"]
+    assert kept == "proxy-id-12345"  # from the configured proxy, kept
+    odd = behind_proxy.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["X-Request-ID"])  # implausible: replaced
 
 
 def test_logs_are_json_lines_with_the_request_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = app_with(tmp_path, LOG_FORMAT="json", LOG_REQUESTS=True)
+    app = app_with(tmp_path, LOG_FORMAT="json", LOG_REQUESTS=True, PROXY_HOPS=1)
     response = app.test_client().get(
         "/readyz?answers=secret", headers={"X-Request-ID": "abc-12345"}
     )
@@ -141,9 +144,9 @@ def test_sign_in_is_rate_limited_per_address_and_user_name(client) -> None:
         )
 
     for _ in range(10):
-        assert attempt("guessed-user").status_code == 200  # the form again, with its error
+        assert attempt("guessed-user").status_code == 422  # the form again, with its error
     locked = attempt("guessed-user")
     assert locked.status_code == 429
     assert "Too many attempts. Please wait a minute and try again." in locked.text
     assert int(locked.headers["Retry-After"]) > 0
-    assert attempt("someone-else").status_code == 200  # a dormitory's other interns go on
+    assert attempt("someone-else").status_code == 422  # a dormitory's other interns go on

@@ -136,7 +136,7 @@ def test_the_form_the_command_and_the_demo_refuse_the_same_answers(
     intern.answer_all(assessment_id, full_answers)
     page_id = definition.page_of[question_id]
     response = intern.post_page(assessment_id, page_id, page_answers(definition, page_id, wrong))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert page_words in response.text
     assert stored_answers(app, assessment_id)[question_id] == full_answers[question_id]
 
