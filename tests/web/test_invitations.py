@@ -205,7 +205,7 @@ def test_a_column_given_twice_is_refused(definition: Any) -> None:
     assert parse_roster(raw, definition).errors == ["Row 1: column(s) given twice: name."]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(raw=st.binary(max_size=300) | st.text(max_size=200).map(lambda t: t.encode("utf-16")))
 def test_any_bytes_as_a_roster_give_rows_or_messages_never_an_exception(
     definition: Any, raw: bytes
