@@ -23,6 +23,10 @@ pytest_plugins = [
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests share one live server, so they run as one group on one worker; they
+    go first, so that longest group starts at once and the other worker takes the rest
+    (rather than one worker starting it when the others are nearly done)."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: 0 if item.get_closest_marker("browser") else 1)
