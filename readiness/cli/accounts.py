@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from readiness.extensions import db
@@ -45,7 +44,7 @@ def create_admin_command(username: str, password: str) -> None:
         admin = create_user(username, password, role=ADMIN, locale="ja")
     except UsernameTakenError as exc:
         raise click.ClickException(f"user name '{username}' is taken") from exc
-    code = issue_enrolment_code(admin, current_app.config["TOTP_ENROLMENT_DAYS"])
+    code = issue_enrolment_code(admin)
     db.session.commit()
     click.echo(f"admin '{username}' created: sign in at /auth/signin")
     _echo_enrolment_code(code, admin.totp_enrolment_expires)
@@ -67,6 +66,6 @@ def reset_totp_command(username: str) -> None:
     user = find_user(username)
     if user is None:
         raise click.ClickException(f"no user '{username}'")
-    code = reset_second_factor(user, current_app.config["TOTP_ENROLMENT_DAYS"])
+    code = reset_second_factor(user)
     click.echo(f"'{username}' will set up a new authenticator at the next sign-in")
     _echo_enrolment_code(code, user.totp_enrolment_expires)

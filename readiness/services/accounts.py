@@ -171,7 +171,7 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
-def reset_second_factor(user: User, days: int) -> str:
+def reset_second_factor(user: User, days: int | None = None) -> str:
     """Forget the user's authenticator (a lost phone), end their sessions, and return a
     new one-time enrolment code (see :func:`issue_enrolment_code`)."""
     user.totp_secret = None
@@ -187,8 +187,9 @@ ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ENROLMENT_LENGTH = 12
 
 
-def issue_enrolment_code(user: User, days: int) -> str:
-    """A new one-time code that lets ``user`` set up an authenticator within ``days``.
+def issue_enrolment_code(user: User, days: int | None = None) -> str:
+    """A new one-time code that lets ``user`` set up an authenticator within ``days``
+    (by default ``READINESS_TOTP_ENROLMENT_DAYS``).
 
     An admin hands it over apart from the password (in person, by phone): whoever has
     only the password cannot set up the second factor. Only its hash is kept; the
@@ -196,9 +197,15 @@ def issue_enrolment_code(user: User, days: int) -> str:
     """
     code = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
     user.totp_enrolment_hash = _enrolment_hash(code)
-    user.totp_enrolment_expires = utcnow() + dt.timedelta(days=days)
+    user.totp_enrolment_expires = utcnow() + dt.timedelta(
+        days=_enrolment_days() if days is None else days
+    )
     user.totp_pending_secret = None
-    return "-".join(code[i : i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
+    return _in_fours(code, "-")
+
+
+def _enrolment_days() -> int:
+    return int(current_app.config["TOTP_ENROLMENT_DAYS"])
 
 
 def _enrolment_hash(code: str) -> str:
@@ -208,12 +215,10 @@ def _enrolment_hash(code: str) -> str:
 def enrolment_code_matches(user: User, typed: str) -> bool:
     """Whether ``typed`` is the user's enrolment code and it has not expired (any case,
     spaces or dashes; full-width characters as typed on a Japanese keyboard)."""
-    if user.totp_enrolment_hash is None or user.totp_enrolment_expires is None:
-        return False
-    if user.totp_enrolment_expires < utcnow():
+    if not has_enrolment_code(user):
         return False
     cleaned = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", typed)).upper()
-    return hmac.compare_digest(_enrolment_hash(cleaned), user.totp_enrolment_hash)
+    return hmac.compare_digest(_enrolment_hash(cleaned), user.totp_enrolment_hash or "")
 
 
 def has_enrolment_code(user: User) -> bool:
@@ -246,7 +251,12 @@ def qr_svg(uri: str) -> str:
 
 def spaced(secret: str) -> str:
     """The secret in groups of four, for typing it into an app by hand."""
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return _in_fours(secret, " ")
+
+
+def _in_fours(text: str, separator: str) -> str:
+    """Long codes in groups of four characters, as people read them out and type them."""
+    return separator.join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def accepted_step(

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app
 
 from readiness.core.answers import check_answers
 from readiness.core.dates import add_months
@@ -225,7 +224,7 @@ def _second_factor(username: str) -> str:
     user = find_user(username)
     if user is None or user.totp_secret is not None:
         return "authenticator app set up"
-    code = issue_enrolment_code(user, current_app.config["TOTP_ENROLMENT_DAYS"])
+    code = issue_enrolment_code(user)
     db.session.commit()
     return f"first sign-in: enrolment code {code}, then a TOTP app"
 

@@ -113,14 +113,16 @@ def _csv_problem(exc: csv.Error, line: int) -> str:
     """What broke the file, and the line where the reader was (in the page's language:
     the csv module's own words are English and about Python)."""
     if "field larger than field limit" in str(exc):
-        return _(
-            "Row %(row)s: a cell is longer than %(limit)s characters.", row=line, limit=MAX_CELL
-        )
+        return _long_cell(line)
     return _(
         "Line %(line)s: the file could not be read as CSV (a quote may be missing). "
         "Save it again as CSV (UTF-8).",
         line=line,
     )
+
+
+def _long_cell(row: int) -> str:
+    return _("Row %(row)s: a cell is longer than %(limit)s characters.", row=row, limit=MAX_CELL)
 
 
 def _read(reader: Any, definition: AssessmentDefinition, result: RosterResult) -> None:
@@ -169,13 +171,7 @@ def _read_rows(
             result.errors.append(_("More than %(rows)s interns; split the file.", rows=MAX_ROWS))
             return
         if any(len(cell) > MAX_CELL for cell in cells):
-            result.errors.append(
-                _(
-                    "Row %(row)s: a cell is longer than %(limit)s characters.",
-                    row=number,
-                    limit=MAX_CELL,
-                )
-            )
+            result.errors.append(_long_cell(number))
             continue
         values = dict(zip(header, (c.strip() for c in cells), strict=False))
         result.rows.append(_read_row(number, values, lookups, result.errors))

@@ -3,7 +3,7 @@ preview where rule authors try a definition set before it goes live."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -90,7 +90,7 @@ def create_coordinator() -> ResponseReturnValue:
         return refused
     try:
         coordinator = create_user(
-            form.username.data.strip(),
+            form.username.data,
             form.password.data,
             role=COORDINATOR,
             locale="ja",
@@ -99,7 +99,7 @@ def create_coordinator() -> ResponseReturnValue:
     except UsernameTakenError:
         flash(_("This user name is taken; choose another."), "warning")
         return redirect(url_for("admin.index"), 303)
-    code = issue_enrolment_code(coordinator, current_app.config["TOTP_ENROLMENT_DAYS"])
+    code = issue_enrolment_code(coordinator)
     db.session.commit()
     return _show_enrolment_code(coordinator, code, _("Coordinator created."))
 
@@ -135,7 +135,7 @@ def reset_totp(user_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.index"), 303)
     had_app = coordinator.totp_secret is not None
-    code = reset_second_factor(coordinator, current_app.config["TOTP_ENROLMENT_DAYS"])
+    code = reset_second_factor(coordinator)
     security_event("second_factor_reset", user_id=coordinator.id, by=current_user.id)
     if had_app:
         message = _(

@@ -74,7 +74,7 @@ def sign_up() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                form.username.data.strip(),
+                form.username.data,
                 form.password.data,
                 role=INTERN,
                 locale=form.locale.data,
@@ -105,7 +105,7 @@ def sign_in() -> ResponseReturnValue:
         return redirect(url_for(home_for(current_user)))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.username.data.strip())
+        user = accounts.find_user(form.username.data)
         if user is not None and accounts.password_matches(user, form.password.data):
             target = safe_next_url(request.args.get("next"), url_for(home_for(user)))
             if needs_second_factor(user):
@@ -257,7 +257,7 @@ def join(code: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = accept_invitation(
-                invitation, form.username.data.strip(), form.password.data, select_locale()
+                invitation, form.username.data, form.password.data, select_locale()
             )
         except UsernameTakenError:
             form.username.errors.append(_("This user name is taken; choose another."))
