@@ -65,7 +65,7 @@ def test_an_intern_signs_up_answers_leaves_resumes_submits_and_downloads_the_pdf
     screenshot(later, "review-360")
     later.click("form[action$='/submit'] button[type=submit]")
     expect(later).to_have_url(re.compile(r"/result$"))
-    chart = later.locator("svg.chart")
+    chart = later.locator("figure.chart")
     expect(chart).to_be_visible()
     assert chart.locator("rect").count() >= len(definition.rules.dimensions)
     screenshot(later, "result-360")

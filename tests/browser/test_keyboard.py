@@ -32,7 +32,7 @@ def test_the_whole_assessment_can_be_done_with_the_keyboard_alone(
     tab_to(phone, "form[action$='/submit'] button[type=submit]")
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"/result$"))
-    expect(phone.locator("svg.chart")).to_be_visible()
+    expect(phone.locator("figure.chart")).to_be_visible()
 
 
 def test_enter_in_a_text_field_means_next_not_back(
