@@ -26,7 +26,12 @@ from readiness.core.model import (
     parse_iso_date,
 )
 from readiness.core.readings import EARLIEST_DATE, LATEST_DATE, NumberReading, read_number
-from readiness.core.yamlsource import YamlDocument, decode_definition_bytes, read_yaml_text
+from readiness.core.yamlsource import (
+    MAX_ANSWER_FILE_BYTES,
+    YamlDocument,
+    decode_definition_bytes,
+    read_yaml_text,
+)
 
 #: The most options one multiple-choice answer may hold (a tampered post may send more).
 MAX_CHOICES = 100
@@ -217,7 +222,7 @@ def read_answer_file(raw: bytes, path: str, issues: IssueList) -> YamlDocument |
     file cannot be read as a mapping at all.
     """
     found = IssueList()
-    text = decode_definition_bytes(raw, path, found)
+    text = decode_definition_bytes(raw, path, found, MAX_ANSWER_FILE_BYTES)
     document = read_yaml_text(text, path, found) if text is not None else None
     if document is not None and not isinstance(document.data, dict):
         found.add(

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from readiness.core.errors import IssueList
 from readiness.core.preview import Preview, preview_definitions
 from readiness.core.uploads import definition_files, safe_name
-from readiness.core.yamlsource import MAX_FILE_BYTES
+from readiness.core.yamlsource import MAX_ANSWER_FILE_BYTES
 from readiness.i18n import use_locale
 from readiness.reports.render import ReportData
 from readiness.state import current_state
@@ -47,7 +47,7 @@ def check_upload(form: PreviewForm) -> CheckedUpload:
     answers: FileStorage | None = form.answers.data
     answer_file = None
     if answers:
-        answer_file = (safe_name(answers.filename or ""), answers.read(MAX_FILE_BYTES + 1))
+        answer_file = (safe_name(answers.filename or ""), answers.read(MAX_ANSWER_FILE_BYTES + 1))
     today = form.as_of.data or dt.date.today()
     if files:
         preview = preview_definitions(files, today, answer_file)

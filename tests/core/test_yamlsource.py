@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import readiness.core.yamlsource as source
 from readiness.core.errors import IssueList
 from readiness.core.yamlsource import (
     MAX_DEPTH,
@@ -13,6 +14,7 @@ from readiness.core.yamlsource import (
     decode_definition_bytes,
     read_yaml_text,
 )
+from tests.fixtures import QUESTIONNAIRES
 
 
 def read(text: str) -> tuple[object, IssueList]:
@@ -158,3 +160,35 @@ def test_control_characters_are_located_not_raised() -> None:
     assert read_yaml_text("title: fine\nlabel: bad\x01 here\n", "q.yaml", issues) is None
     (issue,) = issues.errors
     assert str(issue).startswith("q.yaml:2:11: YAML_001: character U+0001")
+
+
+def test_the_fast_and_the_strict_composer_read_the_same_documents() -> None:
+    """libyaml's parser reads the big definition files; the pure-Python one diagnoses every
+    file that fails. Where both read a file they give the same values at the same places."""
+    files = [*QUESTIONNAIRES.glob("*.yaml"), *QUESTIONNAIRES.parent.glob("tests/data/**/*.yaml")]
+    assert len(files) >= 4
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = source._FastComposer(text).get_single_node()
+        strict = source._StrictComposer(text).get_single_node()
+        assert fast is not None
+        assert strict is not None
+        fast_doc = source.YamlDocument(str(path), None)
+        strict_doc = source.YamlDocument(str(path), None)
+        fast_doc.data = source._NodeConverter(fast_doc, IssueList()).convert(fast, ())
+        strict_doc.data = source._NodeConverter(strict_doc, IssueList()).convert(strict, ())
+        assert fast_doc.data == strict_doc.data, path
+        assert fast_doc.positions == strict_doc.positions, path
+        assert fast_doc.key_positions == strict_doc.key_positions, path
+
+
+def test_a_refused_construct_is_refused_whichever_composer_reads_first() -> None:
+    for text, code in (
+        ("a: &x 1\nb: *x\n", "YAML_002"),
+        ("a: !!python/object:os.system x\n", "YAML_009"),
+        ("a: [" * 60 + "]" * 60 + "\n", "YAML_004"),
+        ("a: 1\x07\n", "YAML_001"),
+    ):
+        issues = IssueList()
+        assert read_yaml_text(text, "x.yaml", issues) is None
+        assert codes(issues) == [code], text

@@ -16,7 +16,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from readiness.core.yamlsource import MAX_FILE_BYTES
+from readiness.core.yamlsource import MAX_ANSWER_FILE_BYTES
 from readiness.state import current_state
 from tests.fixtures.accounts import MakeUser, SignedIn
 from tests.fixtures.database import row_counts
@@ -138,7 +138,7 @@ def test_every_problem_is_listed_with_its_file_and_line(admin: FlaskClient) -> N
 def test_a_yaml_mistake_is_shown_at_its_line(admin: FlaskClient) -> None:
     files = home_care_files()
     text = files["home-care.yaml"].decode()
-    files["home-care.yaml"] = (text + "extra: {en: Ready?, ja: はい}\n").encode()
+    files["home-care.yaml"] = (text + "extra: {en: Ready, ja: はい]\n").encode()
     line = len(text.splitlines()) + 1
     found = problems(upload(admin, files).text)
     assert any(row.startswith(f"home-care.yaml:{line}:") and "YAML_001" in row for row in found)
@@ -250,7 +250,7 @@ def test_a_request_over_the_size_limit_is_refused(app: Flask, admin: FlaskClient
 
 
 def test_an_answers_file_over_the_limit_is_refused_with_its_reason(admin: FlaskClient) -> None:
-    page = upload(admin, home_care_files(), b"#" * (MAX_FILE_BYTES + 10)).text
+    page = upload(admin, home_care_files(), b"#" * (MAX_ANSWER_FILE_BYTES + 10)).text
     assert any("YAML_003" in row for row in problems(page))
 
 
