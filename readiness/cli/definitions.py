@@ -27,6 +27,8 @@ from readiness.core.definitions import DefinitionSet, load_definitions
 from readiness.core.errors import IssueList
 from readiness.core.loader import DEFINITION_KINDS
 from readiness.core.locales import COMPLETE_LOCALES, LOCALES, TRANSLATIONS
+from readiness.core.model import ChoiceQuestion, localize
+from readiness.core.plan.report import catalogue_report
 from readiness.core.scoring import Scorer
 
 
@@ -85,6 +87,34 @@ def _print_coverage(definitions: DefinitionSet) -> int:
     for issue in issues.sorted():
         click.echo(str(issue), err=True)
     return len(issues.errors)
+
+
+@click.command("catalogue")
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", help="Review dates as of YYYY-MM-DD (default: today).")
+@click.option("--locale", default="en", show_default=True, help="Language of country names.")
+def catalogue_command(folder: Path | None, as_of: str | None, locale: str) -> None:
+    """List each plan's catalogue by country and kind, with source sites and the gaps."""
+    definitions, issues = load_definitions(folder or default_questionnaire_dir())
+    if definitions is None:
+        for issue in issues.sorted():
+            click.echo(str(issue), err=True)
+        sys.exit(1)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as exc:
+        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
+    for definition in definitions.definitions.values():
+        if definition.plan is None:
+            continue
+        plan = definition.plan
+        question = plan.questions.get(plan.plan.profile.country)
+        options = question.options if isinstance(question, ChoiceQuestion) else []
+        countries = {option.id: localize(option.label, locale) for option in options}
+        report = catalogue_report(plan.catalogue, countries, day, plan.plan.stale_after_days)
+        click.echo(f"{plan.catalogue_source.path} (for '{definition.id}'), as of {day}:")
+        for line in report.lines():
+            click.echo(line)
 
 
 @click.command("score")

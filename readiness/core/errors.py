@@ -55,6 +55,8 @@ class ErrorCode(Enum):
     PLAN_001 = "a resource has not been checked for too long"
     PLAN_002 = "a resource's last_checked date is in the future"
     PLAN_003 = "a plan role could serve several dimensions"
+    PLAN_004 = "a resource does not say how to apply"
+    PLAN_005 = "a resource lists a report before the programme's own page"
     RATE_001 = "the currency rates file is wrong"
     I18N_001 = "a text has no translation in a complete locale"
     I18N_002 = "a UI message has no translation in a complete locale"

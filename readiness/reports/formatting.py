@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from readiness.core.locales import N_, babel_code, translations
 from readiness.core.model import RUBY, localize_source
 from readiness.core.money import ExchangeRates, currency_of
+from readiness.core.plan.report import source_site
 from readiness.core.points import whole
 
 #: Headings and sentences of the plan, in the intern's language; the PDF adds the Japanese
@@ -45,6 +46,24 @@ LABELS: dict[str, str] = {
     "uncertain": N_("Not confirmed by an official source: please verify."),
     "stale": N_("Last checked %(date)s: may be out of date."),
     "eligibility": N_("Who can apply"),
+    "how_to_apply": N_("How to apply"),
+    "returnee_yes": N_("Returnees from Japan (TITP, SSW) can apply."),
+    "returnee_no": N_("Returnees from Japan (TITP, SSW) cannot apply."),
+    "returnee_uncertain": N_(
+        "Not known whether returnees from Japan (TITP, SSW) can apply: ask before you go."
+    ),
+    "sources": N_("Sources"),
+    "official_source": N_("official page"),
+    "secondary_source": N_("report"),
+    "step_sources": N_("Where this comes from"),
+    "no_resources": N_(
+        "Our catalogue has no programme for your country and situation yet. Ask your "
+        "supervising organisation, or your embassy's labour office in Japan."
+    ),
+    "no_loans": N_(
+        "Our catalogue has no loan or grant for your country yet. Ask your supervising "
+        "organisation, or your embassy's labour office in Japan, about loans near your home."
+    ),
     "cost": N_("Cost"),
     "no_steps": N_("Nothing urgent here: keep it up."),
     "page": N_("Page"),
@@ -69,6 +88,9 @@ LABELS: dict[str, str] = {
     "savings_loan": N_(
         "A gap of %(gap)s is more than saving up to %(most)s a month can close by your "
         "return. These loans and grants for your country can help:"
+    ),
+    "savings_gap": N_(
+        "A gap of %(gap)s is more than saving up to %(most)s a month can close by your return."
     ),
     "language_goal": N_("Now: %(current)s. Next level to aim for: %(target)s."),
     "language_top": N_("You have the highest level. Keep using your Japanese."),
@@ -207,6 +229,7 @@ def template_helpers(
         "score": score_text,
         "whole": whole,
         "band_class": band_class,
+        "site": source_site,
     }
 
 

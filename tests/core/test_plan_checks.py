@@ -20,7 +20,7 @@ from tests.fixtures.home_care import HOME_CARE
 
 PLAN = "entrepreneurship-readiness.plan.yaml"
 CATALOGUE = "resources.yaml"
-TODAY = dt.date(2026, 11, 24)
+TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def copy(tmp_path: Path):
 
 
 def errors(folder: Path) -> IssueList:
-    _, issues = load_definitions(folder, dt.date(2026, 11, 24))
+    _, issues = load_definitions(folder, dt.date(2026, 11, 26))
     return issues
 
 
@@ -61,7 +61,7 @@ def test_catalogue_covers_the_agreed_countries() -> None:
     assert len(catalogue.resources) >= 25
     countries = {c for r in catalogue.resources for c in r.countries}
     assert {"any", "vn", "id", "ph", "mm", "np"} <= countries
-    assert all(r.source for r in catalogue.resources)
+    assert all(r.source_urls for r in catalogue.resources)
 
 
 def test_step_naming_an_unknown_resource(copy) -> None:
@@ -111,15 +111,99 @@ def test_profile_question_of_the_wrong_type(copy) -> None:
 
 def test_stale_entries_are_flagged_by_check(copy) -> None:
     """An entry last checked over a year ago is a warning in `check`, not an error."""
-    folder = copy(CATALOGUE, "last_checked: 2026-11-24", "last_checked: 2024-01-10")
-    _, issues = load_definitions(folder, dt.date(2026, 11, 24))
+    folder = copy(CATALOGUE, "last_checked: 2026-11-26", "last_checked: 2024-01-10")
+    _, issues = load_definitions(folder, dt.date(2026, 11, 26))
     assert not issues.errors
     assert [i.code.name for i in issues.warnings] == ["PLAN_001"]
     assert "jitco_returnee_support" in issues.warnings[0].message
     result = CliRunner().invoke(check_command, [str(folder)])
     assert result.exit_code == 0
-    assert "PLAN_001: warning: resource 'jitco_returnee_support' was last checked" in result.output
+    assert "PLAN_001: warning: resource 'jitco_returnee_support': it was last checked" in (
+        result.output
+    )
     assert "1 warning(s)" in result.output
+
+
+def test_an_entry_past_its_review_date_is_flagged(copy) -> None:
+    folder = copy(
+        CATALOGUE,
+        "    last_checked: 2026-11-26\n",
+        "    last_checked: 2026-11-26\n    review_by: 2026-11-25\n",
+    )
+    _, issues = load_definitions(folder, dt.date(2026, 11, 26))
+    (warning,) = issues.warnings
+    assert warning.code.name == "PLAN_001"
+    assert "its review date 2026-11-25 has passed" in warning.message
+    assert warning.location.line == line_of(folder, CATALOGUE, "review_by: 2026-11-25")
+
+
+def without_first(folder: Path, key: str, next_key: str) -> Path:
+    """The catalogue with the first entry's ``key`` section (up to ``next_key``) cut out."""
+    path = folder / CATALOGUE
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"    {key}:\n")
+    end = text.index(f"    {next_key}:", start)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return folder
+
+
+def test_an_entry_without_sources_or_a_date_is_refused_at_its_line(copy) -> None:
+    """Both are errors: a programme nobody can trace, or nobody knows when it was checked."""
+    folder = without_first(copy(CATALOGUE, "", ""), "sources", "last_checked")
+    (error,) = errors(folder).errors
+    assert "an entry needs its sources" in error.message
+    assert error.location.path.endswith(CATALOGUE)
+    assert error.location.line == line_of(folder, CATALOGUE, "- id: jitco_returnee_support")
+    folder = copy(CATALOGUE, "    last_checked: 2026-11-26\n", "")
+    messages = [str(i) for i in errors(folder).errors]
+    assert len(messages) == 1
+    assert "SCHEMA_003: missing field 'last_checked'" in messages[0]
+
+
+def test_thin_entries_are_warned_about(copy) -> None:
+    """No steps to apply (PLAN_004); a report listed before the official page (PLAN_005)."""
+    folder = without_first(copy(CATALOGUE, "", ""), "how_to_apply", "cost")
+    _, issues = load_definitions(folder, dt.date(2026, 11, 26))
+    assert [i.code.name for i in issues.warnings] == ["PLAN_004"]
+    assert "no how_to_apply steps" in issues.warnings[0].message
+    folder = copy(CATALOGUE, "kind: official", "kind: secondary")
+    folder_text = (folder / CATALOGUE).read_text(encoding="utf-8")
+    assert "kind: official" in folder_text  # the entry still has an official page, second
+    _, issues = load_definitions(folder, dt.date(2026, 11, 26))
+    assert "PLAN_005" in [i.code.name for i in issues.warnings]
+
+
+def test_the_catalogue_report_lists_countries_kinds_sites_and_gaps(copy) -> None:
+    from readiness.cli.definitions import catalogue_command
+
+    result = CliRunner().invoke(catalogue_command, [str(QUESTIONNAIRES), "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split()[:7] == [
+        "country",
+        "entries",
+        "money",
+        "training",
+        "network",
+        "information",
+        "official",
+    ]
+    myanmar = next(line for line in lines if line.startswith("Myanmar (mm)"))
+    assert "myanmardigitalnewspaper.com" in myanmar
+    assert "no money" not in myanmar
+    other = next(line for line in lines if line.startswith("Another country (other)"))
+    assert "no money, no training, no network" in other
+    # Remove Myanmar's only loan: the report shows the gap.
+    folder = copy(
+        CATALOGUE,
+        "    countries: [mm]\n    fields: [any]\n    dimensions: [financing]",
+        "    countries: [kh]\n    fields: [any]\n    dimensions: [financing]",
+    )
+    result = CliRunner().invoke(catalogue_command, [str(folder), "--as-of", "2026-11-26"])
+    myanmar = next(line for line in result.output.splitlines() if line.startswith("Myanmar"))
+    assert "no money" in myanmar
+    later = CliRunner().invoke(catalogue_command, [str(QUESTIONNAIRES), "--as-of", "2028-01-01"])
+    assert "review was due" in later.output
 
 
 def test_a_plan_without_role_dimensions_keeps_its_meaning(
@@ -194,7 +278,7 @@ def test_a_plan_without_a_savings_plan_or_language_goal_is_valid(copy) -> None:
     text = (folder / PLAN).read_text(encoding="utf-8")
     start, end = text.index("unused_savings:\n"), text.index("steps:\n")
     (folder / PLAN).write_text(text[:start] + text[end:], encoding="utf-8")
-    definitions, issues = load_definitions(folder, dt.date(2026, 11, 24))
+    definitions, issues = load_definitions(folder, dt.date(2026, 11, 26))
     assert issues.errors == []
     assert definitions is not None
     assert definitions.default.plan.plan.savings is None

@@ -47,6 +47,15 @@ PHRASES: dict[str, str] = {
     "return": N_("Planned return home"),
     "after_3": N_("3 months after return: business registered, first customers"),
     "after_12": N_("12 months after return: review your first year"),
+    "nothing_for_country": N_(
+        "Our catalogue has no programme for %(country)s for this step yet. "
+        "The nearest general route:"
+    ),
+    "nothing_at_all": N_(
+        "Our catalogue has no programme for %(country)s for this step yet. Ask your "
+        "supervising organisation, or your embassy's labour office in Japan, which office "
+        "near your home can help."
+    ),
 }
 AFTER_RETURN_MONTHS = (1, 3, 6, 12)
 
@@ -128,7 +137,7 @@ class _PlanBuilder:
         if score is not None:
             band = self.bands.get(score.band, {}).get("label", {"en": score.band})
             parts.insert(1, _phrase("helps", dimension=score.label, band=band))
-        age = (self.today - resource.last_checked).days
+        review = resource.review_date(self.rules.stale_after_days)
         return MatchedResource(
             id=resource.id,
             kind=resource.kind,
@@ -140,9 +149,14 @@ class _PlanBuilder:
             phone=resource.contact.phone,
             cost=dict(resource.cost) if resource.cost else None,
             eligibility=dict(resource.eligibility) if resource.eligibility else None,
+            returnee=resource.returnee,
+            returnee_note=dict(resource.returnee_note) if resource.returnee_note else None,
+            how_to_apply=tuple(dict(step) for step in resource.how_to_apply),
+            sources=tuple((s.url, s.kind) for s in resource.sources)
+            + tuple((text, "secondary") for text in resource.source),
             when=resource.when,
             uncertain=resource.uncertain,
-            stale=age > self.rules.stale_after_days,
+            stale=self.today > review,
             last_checked=resource.last_checked.isoformat(),
             reason=_join(*parts),
             scope=country,
@@ -171,6 +185,25 @@ class _PlanBuilder:
                 ):
                     chosen.append(resource)
         return tuple(self.matched(r, step.dimension) for r in chosen)
+
+    def nearest_route(self, step: Step) -> tuple[Text, tuple[MatchedResource, ...]]:
+        """For a step whose programmes none fit the intern's country: what to say, and the
+        programmes open to every country of the same kinds (the nearest general route)."""
+        kinds = set(step.match.kinds) if step.match else set()
+        kinds |= {self.plan.resources[r].kind for r in step.resources}
+        dimensions = set(step.match.dimensions or [step.dimension]) if step.match else set()
+        dimensions |= {d for r in step.resources for d in self.plan.resources[r].dimensions}
+        general = tuple(
+            self.matched(r, step.dimension)
+            for r in self.plan.catalogue.resources
+            if ANY in r.countries
+            and r.kind in kinds
+            and dimensions & set(r.dimensions)
+            and (ANY in r.fields or self.field in r.fields)
+        )
+        country = self.option_label(self.rules.profile.country, self.country)
+        key = "nothing_for_country" if general else "nothing_at_all"
+        return _phrase(key, country=country), general
 
     def step_applies(self, step: Step) -> bool:
         scored = self.card.find_dimension(step.dimension)
@@ -246,22 +279,28 @@ def _dimension_plan(
     builder: _PlanBuilder, dim_id: str, selected: list[Step], due: dict[str, dt.date]
 ) -> DimensionPlan:
     score = builder.card.dimension(dim_id)
-    steps = tuple(
-        PlanStep(
-            id=s.id,
-            dimension=s.dimension,
-            phase=s.phase,
-            title=dict(s.title),
-            detail=dict(s.detail),
-            why=dict(s.why),
-            due=due[s.id].isoformat(),
-            resources=builder.resources_for_step(s),
-        )
-        for s in selected
-        if s.dimension == dim_id
-    )
+    steps = tuple(_plan_step(builder, s, due) for s in selected if s.dimension == dim_id)
     band = builder.bands.get(score.band, {}).get("label", {"en": score.band})
     return DimensionPlan(dim_id, dict(score.label), score.score, score.band, dict(band), steps)
+
+
+def _plan_step(builder: _PlanBuilder, step: Step, due: dict[str, dt.date]) -> PlanStep:
+    resources = builder.resources_for_step(step)
+    unmatched = None
+    if not resources and (step.resources or step.match):
+        unmatched, resources = builder.nearest_route(step)
+    return PlanStep(
+        id=step.id,
+        dimension=step.dimension,
+        phase=step.phase,
+        title=dict(step.title),
+        detail=dict(step.detail),
+        why=dict(step.why),
+        due=due[step.id].isoformat(),
+        resources=resources,
+        source=tuple(step.source),
+        unmatched=unmatched,
+    )
 
 
 def _savings_plan(builder: _PlanBuilder) -> SavingsPlan | None:

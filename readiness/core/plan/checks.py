@@ -86,6 +86,7 @@ def check_plan(
     fields = _option_ids(found[("profile", "field")]) | {ANY}
     _check_resources(catalogue, catalogue_doc, countries, fields, dimensions, bands, issues)
     _flag_stale(catalogue, catalogue_doc, plan.stale_after_days, today, issues)
+    _flag_thin_entries(catalogue, catalogue_doc, issues)
 
 
 #: The questions a plan names, by role: (section, key) -> (question type, what it is).
@@ -271,17 +272,45 @@ def _flag_stale(
 ) -> None:
     for i, resource in enumerate(catalogue.resources):
         age = (today - resource.last_checked).days
-        if age > max_age_days:
-            issues.add(
-                ErrorCode.PLAN_001,
-                doc.locate(("resources", i, "last_checked")),
-                f"resource '{resource.id}' was last checked {age} days ago "
-                f"(more than {max_age_days}): check it and update last_checked",
-                severity="warning",
-            )
-        elif age < 0:
+        review = resource.review_date(max_age_days)
+        if age < 0:
             issues.add(
                 ErrorCode.PLAN_002,
                 doc.locate(("resources", i, "last_checked")),
                 f"last_checked {resource.last_checked} is in the future",
+            )
+        elif today > review:
+            key = "review_by" if resource.review_by else "last_checked"
+            why = (
+                f"its review date {review} has passed"
+                if resource.review_by
+                else f"it was last checked {age} days ago (more than {max_age_days})"
+            )
+            issues.add(
+                ErrorCode.PLAN_001,
+                doc.locate(("resources", i, key)),
+                f"resource '{resource.id}': {why}; check it against its sources and update "
+                "last_checked (and review_by)",
+                severity="warning",
+            )
+
+
+def _flag_thin_entries(catalogue: Catalogue, doc: YamlDocument, issues: IssueList) -> None:
+    """What a reader needs that an entry leaves out: how to apply, the official page first."""
+    for i, resource in enumerate(catalogue.resources):
+        if not resource.how_to_apply:
+            issues.add(
+                ErrorCode.PLAN_004,
+                doc.locate(("resources", i, "id")),
+                f"resource '{resource.id}' has no how_to_apply steps (where to go, what to bring)",
+                severity="warning",
+            )
+        kinds = [source.kind for source in resource.sources]
+        if "official" in kinds and kinds[0] != "official":
+            issues.add(
+                ErrorCode.PLAN_005,
+                doc.locate(("resources", i, "sources", 0)),
+                f"resource '{resource.id}' lists a secondary source first: put the official "
+                "page first (a report only as a second source)",
+                severity="warning",
             )

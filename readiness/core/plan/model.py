@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from readiness.core.model import (
     Condition,
@@ -46,6 +46,22 @@ class Contact(Strict):
     phone: Annotated[str, StringConstraints(pattern=r"^[+0-9 ()-]{5,30}$")] | None = None
 
 
+class Source(Strict):
+    """Where a catalogue entry's facts come from: the programme's own page or a report on it."""
+
+    url: WebUrl
+    #: ``official``: the programme's own page, or its ministry's, agency's or state bank's;
+    #: ``secondary``: news, explainers, copies. An entry lists its official page first.
+    kind: Literal["official", "secondary"]
+    #: The date printed on the page (2023-12-20, 2023-12 or 2023), or ``undated``.
+    dated: Annotated[
+        str, StringConstraints(pattern=r"^(undated|[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)$")
+    ] = "undated"
+
+
+Returnee = Literal["yes", "no", "uncertain"]
+
+
 class Resource(Strict):
     """One real programme an intern can use, with where it applies and where it comes from."""
 
@@ -62,14 +78,49 @@ class Resource(Strict):
     #: The bands (of those dimensions) where this resource helps most.
     bands: list[Identifier] = Field(min_length=1)
     when: Phase
+    #: Who qualifies.
     eligibility: LocalizedText | None = None
+    #: Whether a TITP/SSW returnee qualifies; ``uncertain`` (the default) is shown as such.
+    returnee: Returnee = "uncertain"
+    #: Why the answer above (one sentence).
+    returnee_note: LocalizedText | None = None
+    #: How to apply, in steps: where to go, what to bring.
+    how_to_apply: list[LocalizedText] = Field(default_factory=list, max_length=12)
     cost: LocalizedText | None = None
     contact: Contact
+    #: When a person last checked the facts against the sources.
     last_checked: Annotated[dt.date, Field(strict=False)]
-    #: Where the facts come from (URLs or references); at least one.
-    source: list[NonEmptyText] = Field(min_length=1)
+    #: Review again by this date (a deadline, a quota); default: last_checked + stale_after_days.
+    review_by: Annotated[dt.date, Field(strict=False)] | None = None
+    #: Where the facts come from, official page first (``sources``), or plain references
+    #: (``source``, the older form); at least one of the two.
+    sources: list[Source] = Field(default_factory=list)
+    source: list[NonEmptyText] = Field(default_factory=list)
+    #: Ids of the research notes the entry comes from (e.g. programmes.md's VN-1).
+    ref: list[NonEmptyText] = Field(default_factory=list)
     #: True where a fact could not be confirmed by a primary source: shown to readers.
     uncertain: bool = False
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Resource:
+        if not self.sources and not self.source:
+            raise ValueError(
+                "an entry needs its sources: sources: [{url: ..., kind: official}] "
+                "(the programme's own page first)"
+            )
+        return self
+
+    @property
+    def source_urls(self) -> list[str]:
+        return [s.url for s in self.sources] + list(self.source)
+
+    @property
+    def official(self) -> bool:
+        """Whether an official page is among the sources."""
+        return any(s.kind == "official" for s in self.sources)
+
+    def review_date(self, stale_after_days: int) -> dt.date:
+        return self.review_by or self.last_checked + dt.timedelta(days=stale_after_days)
 
 
 class Catalogue(Strict):
@@ -143,6 +194,8 @@ class Step(Strict):
     bands: list[Identifier] | None = None
     resources: list[Identifier] = Field(default_factory=list)
     match: ResourceMatch | None = None
+    #: Where the step's facts come from (URLs or references), shown under the step.
+    source: list[NonEmptyText] = Field(default_factory=list)
 
 
 class PlanRules(Strict):

@@ -20,6 +20,13 @@ class MatchedResource:
     phone: str | None
     cost: Text | None
     eligibility: Text | None
+    #: Whether a TITP/SSW returnee qualifies: yes, no or uncertain (shown as such).
+    returnee: str
+    returnee_note: Text | None
+    #: How to apply, in steps.
+    how_to_apply: tuple[Text, ...]
+    #: Where the facts come from: (url, "official" or "secondary"), official first.
+    sources: tuple[tuple[str, str], ...]
     when: str
     uncertain: bool
     #: Checked longer ago than the plan's stale_after_days: shown as possibly out of date.
@@ -43,6 +50,11 @@ class PlanStep:
     why: Text
     due: str
     resources: tuple[MatchedResource, ...]
+    #: Where the facts of the step come from (URLs or references).
+    source: tuple[str, ...] = ()
+    #: Set when the step looks for programmes and none fits the intern's country: says so,
+    #: and ``resources`` then holds the nearest general route (programmes for every country).
+    unmatched: Text | None = None
 
 
 @dataclass(frozen=True)
