@@ -30,14 +30,14 @@ LOCALES: dict[str, LocaleInfo] = {
     info.code: info
     for info in (
         LocaleInfo("ja", "日本語", complete=True, reviewed=False),
-        LocaleInfo("ja_easy", "やさしい日本語", complete=False, reviewed=False),
+        LocaleInfo("ja_easy", "やさしい日本語", complete=True, reviewed=False),
         LocaleInfo("en", "English", complete=True, reviewed=True),
         LocaleInfo("vi", "Tiếng Việt", complete=True, reviewed=False),
         LocaleInfo("id", "Bahasa Indonesia", complete=True, reviewed=False),
-        LocaleInfo("fil", "Filipino", complete=False, reviewed=False),
-        LocaleInfo("my", "မြန်မာ", complete=False, reviewed=False),
-        LocaleInfo("ne", "नेपाली", complete=False, reviewed=False),
-        LocaleInfo("km", "ខ្មែរ", complete=False, reviewed=False),
+        LocaleInfo("fil", "Filipino", complete=True, reviewed=False),
+        LocaleInfo("my", "မြန်မာ", complete=True, reviewed=False),
+        LocaleInfo("ne", "नेपाली", complete=True, reviewed=False),
+        LocaleInfo("km", "ខ្មែរ", complete=True, reviewed=False),
     )
 }
 COMPLETE_LOCALES: tuple[str, ...] = tuple(code for code, info in LOCALES.items() if info.complete)

@@ -25,6 +25,7 @@ from readiness.reports.fetcher import StaticFileFetcher
 from readiness.reports.formatting import CHART_FONTS, template_helpers
 from readiness.reports.render import ReportData, ReportRenderer
 from tests.fixtures.pdf import (
+    SHAPED_SCRIPTS,
     embedded_outlines,
     font_file,
     pdf_text,
@@ -33,7 +34,7 @@ from tests.fixtures.pdf import (
 )
 
 STATIC = PROJECT_ROOT / "static"
-SCRIPTS = {"my": "Noto Sans Myanmar", "km": "Noto Sans Khmer", "ne": "Noto Sans Devanagari"}
+SCRIPTS = SHAPED_SCRIPTS
 TODAY = dt.date(2026, 11, 24)
 
 
