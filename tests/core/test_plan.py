@@ -64,11 +64,7 @@ def test_ssw_worker_from_vietnam_with_8_months_left(
     assert savings.gap == 3_000_000 - 1_130_000
     assert savings.extra_monthly_needed == 233_750
     assert not savings.closes_by_saving
-    assert {r.id for r in savings.loans} == {
-        "vbsp_job_creation_loan",
-        "vn_overseas_employment_fund",
-        "im_japan_completion_grant",
-    }
+    assert {r.id for r in savings.loans} == {"vbsp_job_creation_loan", "im_japan_completion_grant"}
     steps = {s.id for s in plan.steps}
     assert {"take_ssw_test", "pay_off_debt", "talk_with_employer", "apply_for_loan"} <= steps
     assert "take_skills_test" not in steps  # a TITP step: not for an SSW worker

@@ -181,6 +181,7 @@ class _PlanBuilder:
                     and dimensions & set(resource.dimensions)
                     and band in resource.bands
                     and self.fits_profile(resource)
+                    and resource.returnee != "no"
                     and resource not in chosen
                 ):
                     chosen.append(resource)
@@ -325,7 +326,11 @@ def _savings_plan(builder: _PlanBuilder) -> SavingsPlan | None:
         loans = tuple(
             builder.matched(r, serves if serves in r.dimensions else None)
             for r in builder.plan.catalogue.resources
-            if r.kind in ("loan", "grant") and builder.fits_profile(r) and ANY not in r.countries
+            if r.kind in ("loan", "grant")
+            and builder.fits_profile(r)
+            and ANY not in r.countries
+            and r.returnee != "no"  # a returnee cannot get it: no help closing the gap
+            and (serves is None or serves in r.dimensions)  # money for the business
         )
     return SavingsPlan(
         capital_needed=float(capital) if capital is not None else None,

@@ -32,7 +32,13 @@ def group_of(kind: str) -> str:
 def source_site(reference: str) -> str:
     """The web site a source is on ("owwa.gov.ph"), or the reference itself if not a link."""
     host = urlsplit(reference).hostname if reference.startswith(("http://", "https://")) else None
-    return host.removeprefix("www.") if host else reference
+    if not host:
+        return reference
+    try:  # internationalised names as people read them, not as punycode
+        host = host.encode("ascii").decode("idna")
+    except UnicodeError:
+        pass
+    return host.removeprefix("www.")
 
 
 @dataclass
