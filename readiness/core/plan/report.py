@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -34,10 +35,8 @@ def source_site(reference: str) -> str:
     host = urlsplit(reference).hostname if reference.startswith(("http://", "https://")) else None
     if not host:
         return reference
-    try:  # internationalised names as people read them, not as punycode
+    with suppress(UnicodeError):  # internationalised names as people read them, not punycode
         host = host.encode("ascii").decode("idna")
-    except UnicodeError:
-        pass
     return host.removeprefix("www.")
 
 
