@@ -191,6 +191,8 @@ def test_the_catalogue_report_lists_countries_kinds_sites_and_gaps(copy) -> None
     myanmar = next(line for line in lines if line.startswith("Myanmar (mm)"))
     assert "myanmardigitalnewspaper.com" in myanmar
     assert "no money" not in myanmar
+    cambodia = next(line for line in lines if line.startswith("Cambodia (kh)"))
+    assert "money closed to returnees" in cambodia  # its one loan is for growing firms only
     other = next(line for line in lines if line.startswith("Another country (other)"))
     assert "no money, no training, no network" in other
     # Remove Myanmar's only loan: the report shows the gap.

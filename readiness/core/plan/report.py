@@ -47,6 +47,8 @@ class CountryRow:
     country: str
     label: str
     by_group: Counter[str] = field(default_factory=Counter)
+    #: Entries per group that a TITP/SSW returnee may use (returnee: yes or uncertain).
+    open_by_group: Counter[str] = field(default_factory=Counter)
     official: int = 0
     sites: Counter[str] = field(default_factory=Counter)
     entries: list[str] = field(default_factory=list)
@@ -60,6 +62,19 @@ class CountryRow:
         if self.country == ANY:
             return []
         return [group for group in NEEDED if not self.by_group[group]]
+
+    @property
+    def closed(self) -> list[str]:
+        """Groups the country has entries of, none of which a returnee can use."""
+        if self.country == ANY:
+            return []
+        return [g for g in NEEDED if self.by_group[g] and not self.open_by_group[g]]
+
+    @property
+    def gaps(self) -> str:
+        found = [f"no {group}" for group in self.missing]
+        found += [f"{group} closed to returnees" for group in self.closed]
+        return ", ".join(found) or "-"
 
 
 @dataclass
@@ -78,7 +93,7 @@ class CatalogueReport:
                 str(row.total),
                 *(str(row.by_group[group]) for group in GROUPS),
                 f"{row.official}/{row.total}",
-                ", ".join(f"no {group}" for group in row.missing) or "-",
+                row.gaps,
                 ", ".join(site for site, _ in row.sites.most_common(4))
                 + (f" +{len(row.sites) - 4}" if len(row.sites) > 4 else ""),
             ]
@@ -92,7 +107,7 @@ class CatalogueReport:
             for line in [header, *body]
         ]
         countries = [row for row in self.rows if row.country != ANY]
-        gaps = sum(1 for row in countries if row.missing)
+        gaps = sum(1 for row in countries if row.missing or row.closed)
         out.append(
             f"{self.total} entries; {len(countries)} countries, {gaps} with a gap "
             f"(each needs: {', '.join(NEEDED)})"
@@ -132,6 +147,7 @@ def catalogue_report(
             row = rows.setdefault(code, CountryRow(code, code))
             row.entries.append(resource.id)
             row.by_group[group_of(resource.kind)] += 1
+            row.open_by_group[group_of(resource.kind)] += resource.returnee != "no"
             row.official += resource.official
             row.sites.update({source_site(url) for url in resource.source_urls})
         found = _problems(resource, today, stale_after_days)
