@@ -252,6 +252,20 @@ class Answer(Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
+class StepDone(Model):
+    """A plan step the intern ticked off, and when (unticking deletes the row)."""
+
+    __tablename__ = "step_done"
+    __table_args__ = (UniqueConstraint("assessment_id", "step_id", name="uq_step_done"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(String(64))
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class DefinitionSnapshot(Model):
     """The questionnaire and rules files a result was scored with, stored once per content hash.
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, Select, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -61,11 +61,17 @@ def start_assessment(user: User, definition: AssessmentDefinition) -> Assessment
     if draft is not None:
         return draft
     user_id = user.id
+    last_answers = _last_answers(user, definition)  # before adding: no flush in the race
     draft = Assessment(
         user_id=user_id,
         questionnaire_id=definition.id,
         current_page=definition.questionnaire.pages[0].id,
     )
+    now = utcnow()
+    draft.answers = [
+        Answer(question_id=question_id, value_json=json.dumps(value), updated_at=now)
+        for question_id, value in last_answers.items()
+    ]
     db.session.add(draft)
     if user.assessment_status == NOT_STARTED:
         user.assessment_status = IN_PROGRESS
@@ -78,6 +84,28 @@ def start_assessment(user: User, definition: AssessmentDefinition) -> Assessment
             raise
         return winner
     return draft
+
+
+def _submitted_newest_first(user_id: int, questionnaire_id: str) -> Select[Assessment]:
+    """An intern's submitted assessments of one questionnaire, newest first."""
+    return (
+        select(Assessment)
+        .where(
+            Assessment.user_id == user_id,
+            Assessment.status == SUBMITTED,
+            Assessment.questionnaire_id == questionnaire_id,
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+    )
+
+
+def _last_answers(user: User, definition: AssessmentDefinition) -> dict[str, Any]:
+    """A re-assessment starts from the intern's last submitted answers to questions the
+    questionnaire still asks: they change what changed. Each page is still checked on Next."""
+    last = db.session.scalars(_submitted_newest_first(user.id, definition.id)).first()
+    if last is None:
+        return {}
+    return {q: v for q, v in last.answer_values().items() if q in definition.questions}
 
 
 def profile_questions(definition: AssessmentDefinition) -> dict[str, str]:
@@ -343,15 +371,10 @@ def stored_scorecard(assessment: Assessment) -> ScoreCard:
 def previous_result(assessment: Assessment) -> tuple[Assessment, ScoreCard] | None:
     """The intern's result before this one on the same questionnaire, for "what moved"."""
     earlier = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.user_id == assessment.user_id,
-            Assessment.status == SUBMITTED,
-            Assessment.questionnaire_id == assessment.questionnaire_id,
+        _submitted_newest_first(assessment.user_id, assessment.questionnaire_id).where(
             Assessment.id != assessment.id,
             Assessment.submitted_at <= assessment.submitted_at,
         )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
     ).first()
     if earlier is None:
         return None

@@ -32,6 +32,7 @@ ADDED_AFTER_FIRST = {
     "user.totp_enrolment_hash",
     "user.totp_enrolment_expires",
     "rate_limit",
+    "step_done",
 }
 
 

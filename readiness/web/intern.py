@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -18,11 +19,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.progress import Progress
 from readiness.extensions import csrf
 from readiness.i18n import select_locale
 from readiness.models import Assessment
+from readiness.reports.formatting import label
 from readiness.services.assessments import (
     open_draft,
     previous_result,
@@ -31,6 +34,7 @@ from readiness.services.assessments import (
     submit_assessment,
     submitted_assessments,
 )
+from readiness.services.checklist import checklist, mark_step, plan_calendar
 from readiness.services.privacy import needs_consent
 from readiness.services.report_store import plan_for
 from readiness.state import current_state
@@ -81,12 +85,19 @@ def home() -> str:
     definition = current_state().definitions.default
     draft = open_draft(current_user, definition.id)
     progress = progress_of(draft, definition) if draft else None
+    submitted = submitted_assessments(current_user)
+    latest = submitted[0] if submitted else None
+    plan = plan_for(latest, definition_of(latest)) if latest else None
+    today = dt.date.today()
     return render_template(
         "intern/home.html",
         definition=definition,
         draft=draft,
         progress=progress,
-        submitted=submitted_assessments(current_user),
+        submitted=submitted,
+        latest=latest,
+        checklist=checklist(latest, plan, today) if latest and plan else None,
+        months_left=months_until(plan.return_date, today) if plan and plan.return_date else None,
         form=ActionForm(),
         locale=select_locale(),
     )
@@ -179,6 +190,7 @@ def result(assessment_id: int) -> ResponseReturnValue:
     card = stored_scorecard(assessment)
     previous = previous_result(assessment)
     definition = current_state().definitions.get(assessment.questionnaire_id)
+    plan = plan_for(assessment, definition) if definition else None
     return render_template(
         "intern/result.html",
         assessment=assessment,
@@ -187,9 +199,43 @@ def result(assessment_id: int) -> ResponseReturnValue:
         locale=select_locale(),
         form=ActionForm(),
         definition=definition,
-        plan=plan_for(assessment, definition) if definition else None,
+        plan=plan,
+        ticks=checklist(assessment, plan, dt.date.today()) if plan else None,
         qr={},
     )
+
+
+def submitted_plan(assessment_id: int) -> tuple[Assessment, Any]:
+    """The intern's own submitted assessment and its plan, or 404."""
+    assessment = own_assessment(assessment_id)
+    plan = plan_for(assessment, definition_of(assessment)) if assessment.is_submitted else None
+    if plan is None:
+        abort(404)
+    return assessment, plan
+
+
+@bp.post("/assessments/<int:assessment_id>/steps/<step_id>")
+def tick(assessment_id: int, step_id: str) -> ResponseReturnValue:
+    """Mark a step of the plan done (done=1) or not done again (done=0)."""
+    if not ActionForm().validate():
+        abort(400)
+    assessment, plan = submitted_plan(assessment_id)
+    if not mark_step(assessment, plan, step_id, request.form.get("done") == "1"):
+        abort(404)
+    target = url_for("intern.result", assessment_id=assessment.id, _anchor=f"step-{step_id}")
+    return redirect(target, 303)
+
+
+@bp.get("/assessments/<int:assessment_id>/plan.ics")
+def plan_ics(assessment_id: int) -> Response:
+    """The dated steps and the return as a calendar file to add to the phone's calendar."""
+    assessment, plan = submitted_plan(assessment_id)
+    locale = select_locale()
+    body = plan_calendar(assessment, plan, locale, label("plan", locale))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="readiness-plan.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/assessments/<int:assessment_id>/plan.pdf")

@@ -70,6 +70,7 @@ def senders(
             "user_id": user_id,
             "assessment_id": intern.start(),  # a draft: its pages take answers
             "page_id": definition.questionnaire.pages[0].id,
+            "step_id": "take_skills_test",  # refused for its token before the step is looked up
             "job_id": 1,
             "code": "no-such-code",
         },

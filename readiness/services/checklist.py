@@ -1,0 +1,122 @@
+"""The plan as a checklist: steps an intern ticks off, what comes next, what is overdue, and
+the dated steps as a calendar file for their phone.
+
+The plan itself is rebuilt from the frozen answers and score card (report_store.plan_for);
+only the ticks are stored (``StepDone``), keyed by the step's id in the plan rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from icalendar import Calendar, Event
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from readiness.core.model import localize
+from readiness.core.plan.result import ActionPlan, PlanStep
+from readiness.extensions import db
+from readiness.models import Assessment, StepDone, utcnow
+
+#: How many open steps the intern's home page shows.
+NEXT_STEPS = 3
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """The plan's steps with what is done, for one assessment on one day."""
+
+    plan: ActionPlan
+    done: dict[str, dt.datetime]
+    today: dt.date
+
+    @property
+    def open_steps(self) -> list[PlanStep]:
+        """Steps not done yet, soonest due first (the plan's order among equal dates)."""
+        steps = [s for s in self.plan.steps if s.id not in self.done]
+        return sorted(steps, key=lambda s: s.due)
+
+    def next_steps(self, count: int = NEXT_STEPS) -> list[PlanStep]:
+        return self.open_steps[:count]
+
+    @property
+    def overdue(self) -> list[PlanStep]:
+        return [s for s in self.open_steps if dt.date.fromisoformat(s.due) < self.today]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.plan.steps if s.id in self.done)
+
+    @property
+    def total(self) -> int:
+        return len(self.plan.steps)
+
+    def is_done(self, step_id: str) -> bool:
+        return step_id in self.done
+
+
+def done_steps(assessment: Assessment) -> dict[str, dt.datetime]:
+    rows = db.session.execute(
+        select(StepDone.step_id, StepDone.done_at).where(StepDone.assessment_id == assessment.id)
+    )
+    return {row.step_id: row.done_at for row in rows}
+
+
+def checklist(assessment: Assessment, plan: ActionPlan, today: dt.date) -> Checklist:
+    return Checklist(plan, done_steps(assessment), today)
+
+
+def mark_step(assessment: Assessment, plan: ActionPlan, step_id: str, done: bool) -> bool:
+    """Tick a step of this plan (or untick it); False when the plan has no such step.
+
+    Ticking twice (a double tap, two tabs) keeps one tick: the database holds one row per
+    assessment and step, and whoever loses the race finds it there.
+    """
+    if step_id not in {step.id for step in plan.steps}:
+        return False
+    if not done:
+        db.session.execute(
+            delete(StepDone).where(
+                StepDone.assessment_id == assessment.id, StepDone.step_id == step_id
+            )
+        )
+        db.session.commit()
+        return True
+    if step_id in done_steps(assessment):
+        return True
+    db.session.add(StepDone(assessment_id=assessment.id, step_id=step_id, done_at=utcnow()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    return True
+
+
+def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: str) -> bytes:
+    """Every dated step, and the planned return, as all-day events (RFC 5545, icalendar).
+
+    Event ids stay the same for the same step, so importing the file again updates the
+    events instead of adding copies.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//readiness//action plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", title)
+    stamp = utcnow().replace(tzinfo=dt.UTC)
+    for step in plan.steps:
+        event = Event()
+        event.add("uid", f"assessment-{assessment.id}-step-{step.id}@readiness")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.date.fromisoformat(step.due))
+        event.add("summary", localize(step.title, locale))
+        event.add("description", localize(step.detail, locale))
+        calendar.add_component(event)
+    if plan.return_date:
+        event = Event()
+        event.add("uid", f"assessment-{assessment.id}-return@readiness")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.date.fromisoformat(plan.return_date))
+        event.add("summary", title)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,142 @@
+"""The plan as a checklist: ticking steps, the next steps at home, the calendar file, and a
+re-assessment that starts from the last answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from icalendar import Calendar
+
+from readiness.core.definitions import AssessmentDefinition
+from tests.fixtures.html import csrf_token
+from tests.fixtures.interns import InternBrowser, stored_answers
+
+
+@pytest.fixture
+def submitted(intern: InternBrowser, full_answers: dict[str, Any]) -> int:
+    assessment_id = intern.start()
+    intern.answer_all(assessment_id, full_answers)
+    assert intern.submit(assessment_id).status_code == 303
+    return assessment_id
+
+
+def step_ids(result_html: str) -> list[str]:
+    return re.findall(r'<li class="step[^"]*" id="step-([a-z0-9_]+)"', result_html)
+
+
+def tick(client: FlaskClient, assessment_id: int, step_id: str, done: bool) -> Any:
+    page = client.get(f"/assessments/{assessment_id}/result").text
+    return client.post(
+        f"/assessments/{assessment_id}/steps/{step_id}",
+        data={"csrf_token": csrf_token(page), "done": "1" if done else "0"},
+    )
+
+
+def test_a_step_is_ticked_off_and_back_again(intern: InternBrowser, submitted: int) -> None:
+    client = intern.client
+    steps = step_ids(client.get(f"/assessments/{submitted}/result").text)
+    assert len(steps) >= 3
+    first = steps[0]
+    response = tick(client, submitted, first, done=True)
+    assert response.status_code == 303
+    assert response.location.endswith(f"/assessments/{submitted}/result#step-{first}")
+    page = client.get(f"/assessments/{submitted}/result").text
+    assert f'<li class="step phase-in_japan done" id="step-{first}">' in page or (
+        f'done" id="step-{first}"' in page
+    )
+    assert f"1 of {len(steps)} steps done." in page
+    assert tick(client, submitted, first, done=True).status_code == 303  # twice: still one
+    assert f"1 of {len(steps)} steps done." in client.get(f"/assessments/{submitted}/result").text
+    assert tick(client, submitted, first, done=False).status_code == 303
+    assert f"0 of {len(steps)} steps done." in client.get(f"/assessments/{submitted}/result").text
+
+
+def test_only_the_plans_own_steps_and_only_the_owner(
+    intern: InternBrowser, submitted: int, app: Flask, definition: AssessmentDefinition
+) -> None:
+    client = intern.client
+    assert tick(client, submitted, "no_such_step", done=True).status_code == 404
+    page = client.get(f"/assessments/{submitted}/result").text
+    no_token = client.post(
+        f"/assessments/{submitted}/steps/{step_ids(page)[0]}", data={"done": "1"}
+    )
+    assert no_token.status_code == 400
+    other = InternBrowser(app.test_client(), definition)
+    other.sign_up("intern-b")
+    other_page = other.client.get("/me").text
+    stolen = other.client.post(
+        f"/assessments/{submitted}/steps/{step_ids(page)[0]}",
+        data={"csrf_token": csrf_token(other_page), "done": "1"},
+    )
+    assert stolen.status_code == 404
+    assert other.client.get(f"/assessments/{submitted}/plan.ics").status_code == 404
+
+
+def test_a_draft_has_no_checklist(intern: InternBrowser) -> None:
+    draft = intern.start()
+    page = intern.client.get("/me").text
+    response = intern.client.post(
+        f"/assessments/{draft}/steps/anything", data={"csrf_token": csrf_token(page), "done": "1"}
+    )
+    assert response.status_code == 404
+    assert intern.client.get(f"/assessments/{draft}/plan.ics").status_code == 404
+
+
+def test_home_shows_the_next_steps_and_the_months_left(
+    intern: InternBrowser, submitted: int
+) -> None:
+    client = intern.client
+    result = client.get(f"/assessments/{submitted}/result").text
+    steps = step_ids(result)
+    home = client.get("/me").text
+    assert "Your next steps" in home
+    assert re.search(r"\d+ months? until your return\.", home)
+    listed = re.findall(rf"/assessments/{submitted}/result#step-([a-z0-9_]+)", home)
+    assert 1 <= len(listed) <= 3
+    assert set(listed) <= set(steps)
+    for step_id in listed:  # ticking them off brings the next ones up
+        tick(client, submitted, step_id, done=True)
+    later = re.findall(
+        rf"/assessments/{submitted}/result#step-([a-z0-9_]+)", client.get("/me").text
+    )
+    assert later
+    assert not set(later) & set(listed)
+
+
+def test_the_dated_steps_come_as_a_calendar_file(intern: InternBrowser, submitted: int) -> None:
+    client = intern.client
+    steps = step_ids(client.get(f"/assessments/{submitted}/result").text)
+    response = client.get(f"/assessments/{submitted}/plan.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    events = calendar.walk("VEVENT")
+    uids = {str(event["UID"]) for event in events}
+    assert {f"assessment-{submitted}-step-{step}@readiness" for step in steps} <= uids
+    assert f"assessment-{submitted}-return@readiness" in uids
+    for event in events:
+        assert isinstance(event.decoded("DTSTART"), dt.date)
+        assert str(event["SUMMARY"]).strip()
+    again = Calendar.from_ical(client.get(f"/assessments/{submitted}/plan.ics").data)
+    assert {str(e["UID"]) for e in again.walk("VEVENT")} == uids  # stable: re-import updates
+
+
+def test_a_reassessment_starts_from_the_last_answers(
+    intern: InternBrowser, submitted: int, app: Flask, full_answers: dict[str, Any]
+) -> None:
+    again = intern.start()
+    assert again != submitted
+    assert stored_answers(app, again) == stored_answers(app, submitted) != {}
+    home = intern.client.get("/me").text
+    assert "Continue where you stopped" in home
+    # the intern changes one answer and submits: the result shows what moved
+    changed = {**full_answers, "savings": full_answers["savings"] * 3}
+    intern.answer_all(again, changed)
+    assert intern.submit(again).status_code == 303
+    assert stored_answers(app, again)["savings"] == full_answers["savings"] * 3
