@@ -125,6 +125,7 @@ class User(UserMixin, Model):
     overall_change: Mapped[float | None]
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
+    organisation: Mapped[Organisation | None] = relationship()
 
     @validates("username")
     def _keep_key(self, _name: str, value: str) -> str:

@@ -21,7 +21,7 @@ from readiness.core.checks import check_questionnaire
 from readiness.core.conditions import Predicate, always, compile_condition
 from readiness.core.errors import DefinitionError, ErrorCode, IssueList, Location, did_you_mean
 from readiness.core.loader import LoadedFile, M, files_of_kind, load_definition_text, load_folder
-from readiness.core.model import Page, Question, Questionnaire, RuleSet, Strict
+from readiness.core.model import Page, Question, Questionnaire, RuleSet, Strict, TextQuestion
 from readiness.core.plan.checks import check_catalogue, check_plan
 from readiness.core.plan.definition import PlanDefinition
 from readiness.core.plan.model import Catalogue, PlanRules
@@ -122,6 +122,18 @@ class AssessmentDefinition:
         """The questions of ``page`` shown for these answers."""
         shown_ids = self.visibility(answers)[1]
         return [q for q in page.questions if q.id in shown_ids]
+
+    def coordinator_notes(self, answers: Mapping[str, Any]) -> list[tuple[TextQuestion, str]]:
+        """What the intern wrote to their coordinator (``for_coordinator`` questions), in
+        questionnaire order; unanswered or blank notes are left out."""
+        shown = self.visible_answers(answers)
+        return [
+            (question, str(shown[question.id]))
+            for question in self.questions.values()
+            if isinstance(question, TextQuestion)
+            and question.for_coordinator
+            and str(shown.get(question.id) or "").strip()
+        ]
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,9 @@ class DateQuestion(QuestionBase):
 class TextQuestion(QuestionBase):
     type: Literal["short_text", "long_text"]
     max_length: int | None = Field(default=None, ge=1, le=10000)
+    #: A note to the coordinator: their page shows it first, and the question tells the
+    #: intern who will read it.
+    for_coordinator: bool = False
 
     @property
     def length_limit(self) -> int:

@@ -33,6 +33,7 @@ from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
 from readiness.services.assessments import submitted_assessments
 from readiness.services.bulk_reports import create_job, find_job
+from readiness.services.checklist import checklist
 from readiness.services.cohort import (
     DashboardPage,
     cohort_summary,
@@ -197,6 +198,8 @@ def intern(user_id: int) -> str:
     latest = assessments[0] if assessments else None
     definition = current_state().definitions.get(latest.questionnaire_id) if latest else None
     card = json.loads(latest.scorecard_json or "{}") if latest else None
+    plan = plan_for(latest, definition) if latest and definition else None
+    answers = definition.visible_answers(latest.answer_values()) if latest and definition else {}
     return render_template(
         "coordinator/intern.html",
         person=person,
@@ -204,7 +207,10 @@ def intern(user_id: int) -> str:
         latest=latest,
         card=card,
         definition=definition,
-        plan=plan_for(latest, definition) if latest and definition else None,
+        answers=answers,
+        notes=definition.coordinator_notes(answers) if definition else [],
+        plan=plan,
+        progress=checklist(latest, plan, dt.date.today()) if latest and plan else None,
         qr={},
     )
 
