@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,27 @@ from readiness.core.readings import (
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 COLUMNS = ("name", "home_country", "field", "programme", "planned_return")
+#: Other headers people write for each column (as Japanese rosters and Excel sheets do);
+#: compared after NFKC, case folding and without spaces, underscores and hyphens.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("氏名", "名前", "氏名(ローマ字)", "氏名(英字)", "fullname", "internname"),
+    "home_country": ("国籍", "国", "出身国", "帰国先", "country", "nationality", "homecountry"),
+    "field": ("分野", "職種", "業種", "特定技能分野", "trade", "sector"),
+    "programme": ("在留資格", "資格", "区分", "program", "status", "visa"),
+    "planned_return": ("帰国予定日", "帰国予定", "帰国日", "returndate", "plannedreturn"),
+}
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+#: Every accepted header (normalised) -> its column.
+_HEADERS = {
+    _header_key(spelling): column
+    for column in COLUMNS
+    for spelling in (column, *HEADER_ALIASES[column])
+}
 
 
 @dataclass
@@ -45,14 +67,15 @@ class RosterResult:
 MAX_CELL = 1000
 
 
-def _decode(raw: bytes) -> str | None:
-    """The file's text: UTF-16 by its byte-order mark, else UTF-8, else Shift_JIS."""
+def _decode(raw: bytes) -> tuple[str, str] | None:
+    """The file's text and encoding: UTF-16 by its byte-order mark, else UTF-8, else
+    Shift_JIS (cp932, what Excel writes as "CSV" on a Japanese Windows)."""
     encodings = ["utf-8-sig", "cp932"]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
     for encoding in encodings:
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     return None
@@ -93,15 +116,17 @@ def parse_roster(raw: bytes, definition: AssessmentDefinition) -> RosterResult:
             _("The file is larger than %(kb)s KB; split it.", kb=MAX_BYTES // 1024)
         )
         return result
-    text = _decode(raw)
-    if text is None:
+    decoded = _decode(raw)
+    if decoded is None:
         result.errors.append(
             _("The file is not UTF-8, UTF-16 or Shift_JIS text; save it as CSV (UTF-8).")
         )
         return result
+    text, encoding = decoded
     reader = _rows(text)
     try:
-        _read(reader, definition, result)
+        # Shift_JIS has no Vietnamese, Burmese or Khmer letters: Excel writes them as "?".
+        _read(reader, definition, result, lossy=encoding == "cp932")
     except csv.Error as exc:
         result.errors.append(_csv_problem(exc, reader.line_num))
     if result.errors:
@@ -125,8 +150,10 @@ def _long_cell(row: int) -> str:
     return _("Row %(row)s: a cell is longer than %(limit)s characters.", row=row, limit=MAX_CELL)
 
 
-def _read(reader: Any, definition: AssessmentDefinition, result: RosterResult) -> None:
-    header = [h.strip().lower() for h in next(reader, [])]
+def _read(
+    reader: Any, definition: AssessmentDefinition, result: RosterResult, lossy: bool = False
+) -> None:
+    header = [_HEADERS.get(_header_key(h), h.strip().lower()) for h in next(reader, [])]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         result.errors.append(
@@ -149,11 +176,15 @@ def _read(reader: Any, definition: AssessmentDefinition, result: RosterResult) -
                 )
             )
         return
-    _read_rows(reader, header, definition, result)
+    _read_rows(reader, header, definition, result, lossy)
 
 
 def _read_rows(
-    reader: Any, header: list[str], definition: AssessmentDefinition, result: RosterResult
+    reader: Any,
+    header: list[str],
+    definition: AssessmentDefinition,
+    result: RosterResult,
+    lossy: bool = False,
 ) -> None:
     profile = definition.plan.plan.profile if definition.plan else None
     lookups = {
@@ -174,11 +205,15 @@ def _read_rows(
             result.errors.append(_long_cell(number))
             continue
         values = dict(zip(header, (c.strip() for c in cells), strict=False))
-        result.rows.append(_read_row(number, values, lookups, result.errors))
+        result.rows.append(_read_row(number, values, lookups, result.errors, lossy))
 
 
 def _read_row(
-    number: int, values: dict[str, str], lookups: dict[str, dict[str, str]], errors: list[str]
+    number: int,
+    values: dict[str, str],
+    lookups: dict[str, dict[str, str]],
+    errors: list[str],
+    lossy: bool = False,
 ) -> dict[str, Any]:
     """One intern's invitation values from a row; what is wrong goes to ``errors``."""
     name = values.get("name", "")
@@ -188,6 +223,15 @@ def _read_row(
         errors.append(_("Row %(row)s, name: it holds a control character.", row=number))
     elif len(name) > 100:
         errors.append(_("Row %(row)s, name: longer than 100 characters.", row=number))
+    elif lossy and "?" in name:
+        errors.append(
+            _(
+                "Row %(row)s, name: '%(name)s' has '?' where letters were: the file was saved "
+                "as Shift_JIS, which cannot hold them. Save it as 'CSV UTF-8' and upload it again.",
+                row=number,
+                name=name,
+            )
+        )
     row: dict[str, Any] = {"display_name": name}
     for column, lookup in lookups.items():
         value = values.get(column, "")

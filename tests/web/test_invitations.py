@@ -124,9 +124,38 @@ def test_a_shift_jis_roster_from_excel_is_read(
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        "氏名,国籍,分野,在留資格,帰国予定日",
+        "Name,Home Country,Field,Programme,Planned_Return",
+        "ＮＡＭＥ,nationality,trade,visa,return date",  # full-width letters, other words
+    ],
+)
+def test_rosters_with_japanese_or_english_headers_are_read(definition: Any, header: str) -> None:
+    result = parse_roster(
+        f"{header}\n山田 花子,ベトナム,建設,技能実習2号,2027-01-31\n".encode(), definition
+    )
+    assert result.errors == []
+    assert result.rows[0]["display_name"] == "山田 花子"
+    assert result.rows[0]["home_country"] == "vn"
+
+
+def test_a_shift_jis_file_that_lost_the_names_letters_says_how_to_save_it(definition: Any) -> None:
+    """Excel on a Japanese Windows saves "CSV" as Shift_JIS, writing "?" for Vietnamese
+    letters; the roster says so instead of creating invitations for "Nguy?n"."""
+    text = f"{ROSTER_HEADER}\nNguyễn Văn An,vn,,,2027-01-31\n山田 花子,vn,,,2027-01-31\n"
+    result = parse_roster(text.encode("cp932", errors="replace"), definition)
+    assert result.rows == []
+    assert len(result.errors) == 1
+    assert "Row 2, name: 'Nguy?n V?n An' has '?' where letters were" in result.errors[0]
+    assert "CSV UTF-8" in result.errors[0]
+    assert parse_roster(text.encode("utf-8"), definition).errors == []  # the same in UTF-8
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name,country\nA,vn\n", "missing column(s): home_country, field, programme"),
+        (b"name,land\nA,vn\n", "missing column(s): home_country, field, programme"),
         (b"name\x00,\x81\x00\xff\xfe", "not UTF-8, UTF-16 or Shift_JIS"),
     ],
 )
