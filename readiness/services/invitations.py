@@ -11,11 +11,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from babel.dates import format_date
+from babel.languages import get_official_languages
 from sqlalchemy import CursorResult, select, update
 
+from readiness.core.locales import LOCALES, N_, babel_code, translations
 from readiness.extensions import db
 from readiness.models import INTERN, Invitation, User, utcnow
 from readiness.services.accounts import create_user
+
+DEFAULT_MESSAGE_LOCALE = "en"
 
 INVITATION_DAYS = 30
 
@@ -97,3 +102,34 @@ def accept_invitation(
         return None
     db.session.commit()
     return user
+
+
+#: The message an intern receives with their link (in their language, then in Japanese).
+INVITATION_MESSAGE = N_(
+    "Hello %(name)s! %(organisation)s invites you to readiness, a self-assessment that helps "
+    "you prepare your business at home while you are still in Japan. Open this link on your "
+    "phone and choose a user name and password (it works once, until %(date)s): %(link)s"
+)
+
+
+def invitation_locale(country: str | None) -> str:
+    """The language to write to an intern from ``country`` in: an official language of that
+    country (CLDR, through Babel) that readiness speaks, English if there is none."""
+    if not country or len(country) != 2:
+        return DEFAULT_MESSAGE_LOCALE
+    spoken = get_official_languages(country.upper(), de_facto=True)
+    ours = [language for language in spoken if language in LOCALES]
+    return next((lang for lang in ours if lang != "en"), DEFAULT_MESSAGE_LOCALE)
+
+
+def invitation_messages(invitation: Invitation, organisation: str, link: str) -> dict[str, str]:
+    """The invitation message in the intern's language and in Japanese (one if they match)."""
+    messages = {}
+    for locale in dict.fromkeys((invitation_locale(invitation.home_country), "ja")):
+        messages[locale] = translations(locale).gettext(INVITATION_MESSAGE) % {
+            "name": invitation.display_name or "",
+            "organisation": organisation,
+            "date": format_date(invitation.expires_at.date(), "medium", locale=babel_code(locale)),
+            "link": link,
+        }
+    return messages

@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
@@ -31,6 +32,7 @@ from readiness.i18n import select_locale
 from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
+from readiness.services.accounts import qr_svg
 from readiness.services.assessments import submitted_assessments
 from readiness.services.bulk_reports import create_job, find_job
 from readiness.services.checklist import checklist
@@ -46,6 +48,7 @@ from readiness.services.exports import csv_text, intern_table
 from readiness.services.invitations import (
     create_invitation,
     create_invitations,
+    invitation_messages,
     recent_invitations,
 )
 from readiness.services.organisations import organisation_of
@@ -62,7 +65,7 @@ from readiness.web.access import (
 from readiness.web.account_forms import InvitationForm, RosterForm
 from readiness.web.downloads import plan_pdf_download, safe_filename
 from readiness.web.forms import form_status
-from readiness.web.templating import STATUS_LABELS
+from readiness.web.templating import STATUS_LABELS, invitation_link
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -238,13 +241,24 @@ def invitations() -> ResponseReturnValue:
         return redirect(url_for("coordinator.invitations", created=invitation.id), 303)
     recent = recent_invitations(current_user.organisation_id)
     created = request.args.get("created")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    organisation = current_user.organisation.name if current_user.organisation else ""
+    shareable = {}
+    for invitation in recent:
+        if not invitation.used_at and invitation.expires_at > now:
+            link = invitation_link(invitation.code)
+            shareable[invitation.id] = {
+                "qr": Markup(qr_svg(link)),  # noqa: S704 - made by segno from our own link
+                "messages": invitation_messages(invitation, organisation, link),
+            }
     page = render_template(
         "coordinator/invitations.html",
         roster_form=RosterForm(),
         form=form,
         invitations=recent,
+        shareable=shareable,
         created=whole_number(created),
-        now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        now=now,
     )
     return page, form_status(form)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -271,3 +272,35 @@ def test_invitation_links_use_the_configured_host_not_the_request_header(
     listing = client.get(response.location).text
     assert "http://readiness.example.org/auth/join/" in listing
     assert "localhost/auth/join" not in listing
+
+
+@pytest.mark.parametrize(
+    ("country", "language", "hello"),
+    [
+        ("vn", "vi", "Xin chào"),
+        ("ph", "fil", "Kumusta"),
+        ("mm", "my", "မင်္ဂလာပါ"),
+        ("other", "en", "Hello"),
+    ],
+)
+def test_an_invitation_comes_with_a_qr_code_and_a_message_in_the_interns_language(
+    app: Flask, make_user: MakeUser, signed_in: SignedIn, country: str, language: str, hello: str
+) -> None:
+    """The language is an official language of the intern's country that readiness speaks
+    (CLDR through Babel; English when there is none); Japanese comes beside it."""
+    make_user("coord-q", "coordinator", "Sakura Cooperative")
+    coordinator = signed_in("coord-q")
+    path = invite(coordinator, display_name="An <b>Nguyen</b>", home_country=country)
+    page = coordinator.get("/coordinator/invitations").text
+    share = page[page.index('<details class="share"') :]
+    share = share[: share.index("</details>")]
+    assert share.count("<svg") == 1  # the QR code, drawn inline
+    messages = re.findall(r'<textarea id="message-\d+-(\w+)"[^>]*>(.*?)</textarea>', share, re.S)
+    assert [locale for locale, _ in messages] == [language, "ja"]
+    own = unescape(messages[0][1])
+    assert own.startswith(hello)
+    assert "Sakura Cooperative" in own
+    assert own.rstrip().endswith(path)  # the whole link, ready to paste
+    assert "An <b>Nguyen</b>" in own
+    assert "<b>Nguyen</b>" not in share  # escaped in the page
+    assert path in unescape(messages[1][1])
