@@ -1,4 +1,4 @@
-"""CSV exports that spreadsheets open safely and correctly.
+"""CSV and XLSX exports that spreadsheets open safely and correctly.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, a tab, a carriage return or a NUL) are prefixed with ``'``
@@ -12,11 +12,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from readiness.core.dates import months_until
-from readiness.core.model import localize
+from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import ChoiceQuestion, localize
 from readiness.core.points import whole
 from readiness.models import User
 from readiness.services.cohort import Score
@@ -57,55 +63,125 @@ def csv_text(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-#: The profile columns of the coordinator's table, before the scores.
-PROFILE_COLUMNS = [
-    "name",
-    "username",
-    "home_country",
-    "field",
-    "programme",
-    "status",
-    "overall",
-    "overall_change",
-]
+@dataclass(frozen=True)
+class TableLabels:
+    """What the coordinator reads instead of codes, in their language: option labels of the
+    profile questions by column, assessment statuses, and bands by id."""
+
+    options: dict[str, dict[str, str]]
+    statuses: Mapping[str, str]
+    bands: dict[str, str]
+
+    @classmethod
+    def of(
+        cls, definition: AssessmentDefinition, locale: str, statuses: Mapping[str, str]
+    ) -> TableLabels:
+        profile = definition.plan.plan.profile if definition.plan else None
+        options: dict[str, dict[str, str]] = {}
+        for column in CODED_COLUMNS[:3]:
+            question = definition.questions.get(getattr(profile, column)) if profile else None
+            if isinstance(question, ChoiceQuestion):
+                options[column] = {o.id: localize(o.label, locale) for o in question.options}
+        bands = {band.id: localize(band.label, locale) for band in definition.rules.bands}
+        return cls(options, statuses, bands)
+
+    def option(self, column: str, code: str | None) -> str | None:
+        return self.options.get(column, {}).get(code or "", code)
+
+
+#: Profile columns shown as labels, with their codes repeated at the end for machines.
+CODED_COLUMNS = ("country", "field", "programme", "status")
 
 
 def intern_table(
     interns: Iterable[tuple[User, dict[str, Score]]],
-    dimensions: list[tuple[str, dict[str, str]]],
+    definition: AssessmentDefinition,
+    labels: TableLabels,
     locale: str,
     today: dt.date,
 ) -> tuple[list[str], Iterator[list[Any]]]:
-    """Header and rows of the coordinator's table, as in the dashboard."""
-    header = list(PROFILE_COLUMNS)
-    for _dim_id, label in dimensions:
-        name = localize(label, locale)
-        header += [f"{name} score", f"{name} band", f"{name} change"]
-    header += ["planned_return", "months_left"]
-    dimension_ids = [dim_id for dim_id, _label in dimensions]
-    rows = (_intern_row(user, scores, dimension_ids, today) for user, scores in interns)
-    return header, rows
+    """Header and rows of the coordinator's table: one header language (the coordinator's),
+    labels where the page shows labels, scores as whole numbers as the page shows them, and
+    the codes in columns of their own at the end (for programs that read the file)."""
+    dimensions = [(d.id, localize(d.label, locale)) for d in definition.rules.dimensions]
+    human = [
+        _("Name"),
+        _("User name"),
+        _("Home country"),
+        _("Field"),
+        _("Programme"),
+        _("Assessment status"),
+        _("Overall"),
+        _("Overall change"),
+    ]
+    for _dim, name in dimensions:
+        human += [
+            _("%(dimension)s: score", dimension=name),
+            _("%(dimension)s: band", dimension=name),
+            _("%(dimension)s: change", dimension=name),
+        ]
+    human += [_("Planned return"), _("Months left")]
+    codes = [
+        _("%(column)s (code)", column=column)
+        for column in (_("Home country"), _("Field"), _("Programme"), _("Assessment status"))
+    ]
+    codes += [
+        _("%(column)s (code)", column=_("%(dimension)s: band", dimension=n)) for _d, n in dimensions
+    ]
+    dimension_ids = [dim_id for dim_id, _name in dimensions]
+    rows = (_intern_row(user, scores, dimension_ids, labels, today) for user, scores in interns)
+    return human + codes, rows
 
 
 def _intern_row(
-    user: User, scores: dict[str, Score], dimension_ids: list[str], today: dt.date
+    user: User,
+    scores: dict[str, Score],
+    dimension_ids: list[str],
+    labels: TableLabels,
+    today: dt.date,
 ) -> list[Any]:
     row: list[Any] = [
         user.name_on_reports,
         user.username,
-        user.home_country,
-        user.field,
-        user.programme,
-        user.assessment_status,
+        labels.option("country", user.home_country),
+        labels.option("field", user.field),
+        labels.option("programme", user.programme),
+        str(labels.statuses.get(user.assessment_status, user.assessment_status)),
         _whole(user.latest_overall),
         _whole(user.overall_change),
     ]
+    bands = []
     for dim_id in dimension_ids:
         score = scores.get(dim_id)
-        row += [_whole(score.score), score.band, _whole(score.change)] if score else [None] * 3
+        band = score.band if score else None
+        row += (
+            [_whole(score.score), labels.bands.get(band or "", band), _whole(score.change)]
+            if score
+            else [None] * 3
+        )
+        bands.append(band)
     planned = user.planned_return
     row += [
         planned.isoformat() if planned else None,
         months_until(planned.isoformat(), today) if planned else None,
     ]
+    row += [user.home_country, user.field, user.programme, user.assessment_status, *bands]
     return row
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[list[Any]], title: str) -> bytes:
+    """The same table as an Excel workbook (openpyxl): a bold, frozen header row, numbers as
+    numbers, and text a spreadsheet would run as a formula neutralised as in the CSV."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append([safe_cell(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
@@ -44,7 +44,7 @@ from readiness.services.cohort import (
     lowest_band_limit,
     matching_interns,
 )
-from readiness.services.exports import csv_text, intern_table
+from readiness.services.exports import TableLabels, csv_text, intern_table, xlsx_bytes
 from readiness.services.invitations import (
     create_invitation,
     create_invitations,
@@ -176,18 +176,41 @@ def table_rows(
 @role_required(COORDINATOR)
 def export_csv() -> ResponseReturnValue:
     """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
+    header, rows, today = _exported_table(detail="")
+    response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
+    return _attachment(response, f"interns-{today.isoformat()}.csv")
+
+
+@bp.get("/export.xlsx")
+@role_required(COORDINATOR)
+def export_xlsx() -> ResponseReturnValue:
+    """The same filtered table as an Excel workbook."""
+    header, rows, today = _exported_table(detail="xlsx")
+    body = xlsx_bytes(header, rows, _("Interns"))
+    response = Response(body, mimetype=XLSX_MIMETYPE)
+    return _attachment(response, f"interns-{today.isoformat()}.xlsx")
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _exported_table(detail: str) -> tuple[list[str], list[list[Any]], dt.date]:
+    """The dashboard's filtered interns (all pages) as a table, the export logged."""
     definition = current_state().definitions.default
-    dimensions = [(d.id, d.label) for d in definition.rules.dimensions]
+    locale = select_locale()
     query = dashboard_query(request.args, definition)
     today = dt.date.today()
     interns = list(matching_interns(current_user.organisation_id, query, today))
-    header, lazy_rows = intern_table(interns, dimensions, select_locale(), today)
+    statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+    labels = TableLabels.of(definition, locale, statuses)
+    header, lazy_rows = intern_table(interns, definition, labels, locale, today)
     rows = list(lazy_rows)  # read before the access log's commit expires the loaded interns
-    record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns])
-    response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{safe_filename(f"interns-{today.isoformat()}.csv")}"'
-    )
+    record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns], detail)
+    return header, rows, today
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

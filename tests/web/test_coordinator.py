@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from readiness.extensions import db
@@ -244,15 +245,45 @@ def test_csv_export_of_the_filtered_table(
     assert "Intern Alpha" in names
     assert "Intern Beta" not in names  # another organisation's intern
     assert '\'=HYPERLINK("http://127.0.0.1:9/","x")' in names
-    alpha = next(row for row in rows if row[0] == "Intern Alpha")
-    assert alpha[5] == "submitted"
-    assert float(alpha[6]) > 0
+    header = rows[0]
+    alpha = dict(zip(header, next(row for row in rows if row[0] == "Intern Alpha"), strict=True))
+    assert alpha["Home country"] == "Vietnam"  # labels for people...
+    assert alpha["Home country (code)"] == "vn"  # ...and codes for programs, at the end
+    assert alpha["Assessment status"] == "Submitted"
+    assert alpha["Assessment status (code)"] == "submitted"
+    assert header.index("Home country (code)") > header.index("Months left")
     scores = [
-        alpha[k]
-        for k, name in enumerate(rows[0])
-        if name in ("overall",) or name.endswith(" score")
+        value for name, value in alpha.items() if name == "Overall" or name.endswith(": score")
     ]
     assert len(scores) > 1
     assert all(cell.isdigit() for cell in scores), scores  # whole numbers, as the pages show them
+    bands = [name for name in header if name.endswith(": band")]
+    assert bands
+    assert all(alpha[f"{name} (code)"] in ("not_yet", "developing", "ready") for name in bands)
     only_new = client.get("/coordinator/export.csv?status=not_started").data.decode()
     assert "Intern Alpha" not in only_new
+
+
+def test_the_same_table_as_an_excel_workbook(
+    app: Flask, two_organisations: dict[str, Any], join: Join, signed_in: SignedIn
+) -> None:
+    client = signed_in("coord-a")
+    join(invite(client, display_name='=HYPERLINK("http://127.0.0.1:9/","x")'), "formula-xlsx")
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/coordinator/export.csv").data.decode("utf-8-sig")))
+    )
+    response = client.get("/coordinator/export.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert ".xlsx" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == csv_rows[0]  # one header, in the coordinator's language
+    assert sheet.freeze_panes == "C2"
+    alpha = next(row for row in rows if row[0] == "Intern Alpha")
+    overall = alpha[rows[0].index("Overall")]
+    assert isinstance(overall, int)  # numbers stay numbers
+    formula = next(row for row in rows if str(row[0]).endswith('"x")'))
+    assert formula[0] == '\'=HYPERLINK("http://127.0.0.1:9/","x")'  # text, never a formula
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert "Intern Beta" not in [row[0] for row in rows]
