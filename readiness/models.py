@@ -367,7 +367,8 @@ class ReportJob(Model):
     locale: Mapped[str] = mapped_column(String(10), default="ja")
     total: Mapped[int] = mapped_column(default=0)
     done_count: Mapped[int] = mapped_column(default=0)
-    #: One line per intern whose PDF could not be made (also written into the ZIP).
+    #: One line per intern whose PDF could not be made (also written into the ZIP); an item
+    #: ``{"not_submitted": line}`` is an intern with nothing to make a PDF of yet.
     errors_json: Mapped[str] = mapped_column(Text, default="[]")
     zip_path: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -377,9 +378,18 @@ class ReportJob(Model):
     def percent(self) -> int:
         return round(100 * self.done_count / self.total) if self.total else 100
 
+    def lines(self) -> list[Any]:
+        return list(json.loads(self.errors_json or "[]"))
+
     @property
     def errors(self) -> list[str]:
-        return list(json.loads(self.errors_json or "[]"))
+        """Interns whose PDF could not be made: real failures."""
+        return [line for line in self.lines() if isinstance(line, str)]
+
+    @property
+    def not_submitted(self) -> list[str]:
+        """Interns left out because they have not submitted an assessment yet."""
+        return [line["not_submitted"] for line in self.lines() if isinstance(line, dict)]
 
 
 class RateLimitCounter(Model):

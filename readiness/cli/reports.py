@@ -81,4 +81,8 @@ def reports_command(organisation_name: str, output: Path, locale: str) -> None:
         job = write_organisation_zip(organisation.id, locale, output, bar.update)
     for problem in job.errors:
         click.echo(f"not included: {problem}", err=True)
-    click.echo(f"wrote {output}: {job.total - len(job.errors)} PDF(s), {len(job.errors)} not made")
+    made = job.total - len(job.errors) - len(job.not_submitted)
+    click.echo(
+        f"wrote {output}: {made} PDF(s), {len(job.errors)} not made, "
+        f"{len(job.not_submitted)} not submitted yet"
+    )

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
@@ -130,6 +131,8 @@ class _Entry:
         self.key = ""
         self.assessment_id = 0
         self.problem: str | None = None
+        #: No submitted assessment: nothing to make, which is not a failure.
+        self.not_submitted = False
 
 
 def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
@@ -151,6 +154,7 @@ def _prepare_entry(user: User, state: ReadinessState, locale: str) -> _Entry:
     assessments: list[Assessment] = submitted_assessments(user)
     if not assessments:
         entry.problem = _("has not submitted an assessment yet")
+        entry.not_submitted = True
         return entry
     latest = assessments[0]
     definition = state.definitions.get(latest.questionnaire_id)
@@ -208,6 +212,7 @@ def _write_zip(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"reports-{job.id}.zip"
     errors: list[str] = []
+    waiting: list[str] = []
     used: set[str] = set()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(user_ids), BATCH):
@@ -215,19 +220,23 @@ def _write_zip(
             entries = [_prepare(users[i], state, job.locale) for i in chunk if i in users]
             _render_batch(entries, state.bulk_pool)
             for entry in entries:
+                line = f"{entry.user.name_on_reports} ({entry.user.username}): {entry.problem}"
                 if entry.pdf is not None:
                     archive.writestr(pdf_name(entry.user, used), entry.pdf)
+                elif entry.not_submitted:
+                    waiting.append(line)
                 else:
-                    errors.append(
-                        f"{entry.user.name_on_reports} ({entry.user.username}): {entry.problem}"
-                    )
+                    errors.append(line)
             job.done_count += len(chunk)
-            job.errors_json = json.dumps(errors, ensure_ascii=False)
+            lines: list[Any] = [*errors, *({"not_submitted": line} for line in waiting)]
+            job.errors_json = json.dumps(lines, ensure_ascii=False)
             db.session.commit()
             if progress:
                 progress(len(chunk))
         if errors:
             archive.writestr("ERRORS.txt", "\n".join(errors) + "\n")
+        if waiting:
+            archive.writestr("NOT_SUBMITTED.txt", "\n".join(waiting) + "\n")
     return path
 
 
@@ -286,5 +295,5 @@ def _mark_failed(job: ReportJob, exc: Exception) -> None:
     job.status, job.finished_at = "failed", utcnow()
     with use_locale(job.locale):
         stopped = _("the job stopped: %(reason)s", reason=exc)
-    job.errors_json = json.dumps([*job.errors, stopped], ensure_ascii=False)
+    job.errors_json = json.dumps([*job.lines(), stopped], ensure_ascii=False)
     db.session.commit()

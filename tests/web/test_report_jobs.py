@@ -82,18 +82,21 @@ def test_a_zip_of_the_filtered_interns(app: Flask, cohort: dict[str, Any]) -> No
     job_id = start(client)  # no ticks: everyone the (empty) filter shows
     job = wait_for(app, job_id)
     assert (job.status, job.total, job.done_count) == ("done", 3, 3)
-    assert job.errors == ["Late Starter (late): has not submitted an assessment yet"]
+    assert job.errors == []  # not having submitted is not a failure...
+    assert job.not_submitted == ["Late Starter (late): has not submitted an assessment yet"]
     page = client.get(f"/coordinator/reports/{job_id}").text
     assert "Finished: 2 PDFs." in page
+    assert "1 intern has not submitted an assessment yet" in page  # ...said apart, calmly
     assert "Late Starter (late): has not submitted" in page
+    assert 'class="alert"' not in page  # no red box: nothing failed
     assert 'http-equiv="refresh"' not in page  # finished: no more reloading
     with client.get(f"/coordinator/reports/{job_id}/download") as response:
         assert response.status_code == 200
         archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = sorted(archive.namelist())
-    assert names == ["Budi-budi.pdf", "ERRORS.txt", "Trần-Thị-Hoa-hoa.pdf"]
+    assert names == ["Budi-budi.pdf", "NOT_SUBMITTED.txt", "Trần-Thị-Hoa-hoa.pdf"]
     assert archive.read("Budi-budi.pdf").startswith(b"%PDF-")
-    assert "Late Starter" in archive.read("ERRORS.txt").decode()
+    assert "Late Starter" in archive.read("NOT_SUBMITTED.txt").decode()
 
 
 def test_ticked_interns_only_and_never_another_organisations(
@@ -135,10 +138,10 @@ def test_the_reports_command_writes_a_zip(app: Flask, cohort: dict[str, Any], tm
     result = app.test_cli_runner().invoke(args=["reports", "--org", "Org A", "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output
-    assert "2 PDF(s), 1 not made" in result.output
+    assert "2 PDF(s), 0 not made, 1 not submitted yet" in result.output
     assert sorted(zipfile.ZipFile(output).namelist()) == [
         "Budi-budi.pdf",
-        "ERRORS.txt",
+        "NOT_SUBMITTED.txt",
         "Trần-Thị-Hoa-hoa.pdf",
     ]
 
