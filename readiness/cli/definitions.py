@@ -89,21 +89,32 @@ def _print_coverage(definitions: DefinitionSet) -> int:
     return len(issues.errors)
 
 
+def _definitions_or_exit(folder: Path | None) -> DefinitionSet:
+    """The definitions under ``folder`` (default: questionnaires/), or their errors and exit 1."""
+    definitions, issues = load_definitions(folder or default_questionnaire_dir())
+    if definitions is None:
+        for issue in issues.sorted():
+            click.echo(str(issue), err=True)
+        sys.exit(1)
+    return definitions
+
+
+def _as_of(text: str | None) -> dt.date:
+    """The ``--as-of`` date, or today."""
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError as exc:
+        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
+
+
 @click.command("catalogue")
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", help="Review dates as of YYYY-MM-DD (default: today).")
 @click.option("--locale", default="en", show_default=True, help="Language of country names.")
 def catalogue_command(folder: Path | None, as_of: str | None, locale: str) -> None:
     """List each plan's catalogue by country and kind, with source sites and the gaps."""
-    definitions, issues = load_definitions(folder or default_questionnaire_dir())
-    if definitions is None:
-        for issue in issues.sorted():
-            click.echo(str(issue), err=True)
-        sys.exit(1)
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError as exc:
-        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
+    definitions = _definitions_or_exit(folder)
+    day = _as_of(as_of)
     for definition in definitions.definitions.values():
         if definition.plan is None:
             continue
@@ -126,20 +137,13 @@ def score_command(
     answers_file: Path, questionnaire_id: str | None, as_of: str | None, folder: Path | None
 ) -> None:
     """Print scores, bands and contributions for a YAML file of answers, as JSON."""
-    definitions, issues = load_definitions(folder or default_questionnaire_dir())
-    if definitions is None:
-        for issue in issues.sorted():
-            click.echo(str(issue), err=True)
-        sys.exit(1)
+    definitions = _definitions_or_exit(folder)
     definition = definitions.get(questionnaire_id) if questionnaire_id else definitions.default
     if definition is None:
         raise click.BadParameter(
             f"no questionnaire '{questionnaire_id}'", param_hint="--questionnaire"
         )
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError as exc:
-        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from exc
+    day = _as_of(as_of)
     issues = IssueList()
     document = read_answer_file(answers_file.read_bytes(), str(answers_file), issues)
     answers = checked_answer_file(definition, document, day, issues) if document else None

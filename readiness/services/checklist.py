@@ -104,19 +104,21 @@ def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: 
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
     stamp = utcnow().replace(tzinfo=dt.UTC)
+
+    def add_event(uid: str, day: str, summary: str, description: str | None = None) -> None:
+        event = Event()
+        event.add("uid", f"assessment-{assessment.id}-{uid}@readiness")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.date.fromisoformat(day))
+        event.add("summary", summary)
+        if description is not None:
+            event.add("description", description)
+        calendar.add_component(event)
+
     for step in plan.steps:
-        event = Event()
-        event.add("uid", f"assessment-{assessment.id}-step-{step.id}@readiness")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", dt.date.fromisoformat(step.due))
-        event.add("summary", localize(step.title, locale))
-        event.add("description", localize(step.detail, locale))
-        calendar.add_component(event)
+        add_event(
+            f"step-{step.id}", step.due, localize(step.title, locale), localize(step.detail, locale)
+        )
     if plan.return_date:
-        event = Event()
-        event.add("uid", f"assessment-{assessment.id}-return@readiness")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", dt.date.fromisoformat(plan.return_date))
-        event.add("summary", title)
-        calendar.add_component(event)
+        add_event("return", plan.return_date, title)
     return bytes(calendar.to_ical())

@@ -78,7 +78,7 @@ class TableLabels:
     ) -> TableLabels:
         profile = definition.plan.plan.profile if definition.plan else None
         options: dict[str, dict[str, str]] = {}
-        for column in CODED_COLUMNS[:3]:
+        for column in LABELLED_ROLES:
             question = definition.questions.get(getattr(profile, column)) if profile else None
             if isinstance(question, ChoiceQuestion):
                 options[column] = {o.id: localize(o.label, locale) for o in question.options}
@@ -89,8 +89,8 @@ class TableLabels:
         return self.options.get(column, {}).get(code or "", code)
 
 
-#: Profile columns shown as labels, with their codes repeated at the end for machines.
-CODED_COLUMNS = ("country", "field", "programme", "status")
+#: The plan's profile roles whose answers the table shows as option labels.
+LABELLED_ROLES = ("country", "field", "programme")
 
 
 def intern_table(

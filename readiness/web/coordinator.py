@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     redirect,
     render_template,
@@ -63,7 +62,7 @@ from readiness.web.access import (
     role_required,
 )
 from readiness.web.account_forms import InvitationForm, RosterForm
-from readiness.web.downloads import plan_pdf_download, safe_filename
+from readiness.web.downloads import attachment, plan_pdf_download
 from readiness.web.forms import form_status
 from readiness.web.templating import STATUS_LABELS, invitation_link
 
@@ -177,8 +176,8 @@ def table_rows(
 def export_csv() -> ResponseReturnValue:
     """The filtered table as CSV (all pages), safe to open in a spreadsheet."""
     header, rows, today = _exported_table(detail="")
-    response = Response(stream_with_context(csv_text(header, rows)), mimetype="text/csv")
-    return _attachment(response, f"interns-{today.isoformat()}.csv")
+    body = stream_with_context(csv_text(header, rows))
+    return attachment(body, "text/csv", f"interns-{today.isoformat()}.csv")
 
 
 @bp.get("/export.xlsx")
@@ -187,8 +186,7 @@ def export_xlsx() -> ResponseReturnValue:
     """The same filtered table as an Excel workbook."""
     header, rows, today = _exported_table(detail="xlsx")
     body = xlsx_bytes(header, rows, _("Interns"))
-    response = Response(body, mimetype=XLSX_MIMETYPE)
-    return _attachment(response, f"interns-{today.isoformat()}.xlsx")
+    return attachment(body, XLSX_MIMETYPE, f"interns-{today.isoformat()}.xlsx")
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -207,12 +205,6 @@ def _exported_table(detail: str) -> tuple[list[str], list[list[Any]], dt.date]:
     rows = list(lazy_rows)  # read before the access log's commit expires the loaded interns
     record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns], detail)
     return header, rows, today
-
-
-def _attachment(response: Response, filename: str) -> Response:
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/interns/<int:user_id>")

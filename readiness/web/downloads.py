@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from flask import Response
 
@@ -22,11 +23,16 @@ def safe_filename(name: str) -> str:
     return cleaned[:120]
 
 
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
+def attachment(body: bytes | str | Iterator[str], mimetype: str, filename: str) -> Response:
+    """A download with a safe file name, kept out of every cache (it holds personal data)."""
+    response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return attachment(pdf, "application/pdf", filename)
 
 
 def plan_pdf_download(

@@ -39,7 +39,7 @@ from readiness.services.privacy import needs_consent
 from readiness.services.report_store import plan_for
 from readiness.state import current_state
 from readiness.web.access import assessment_of, require_intern
-from readiness.web.downloads import plan_pdf_download
+from readiness.web.downloads import attachment, plan_pdf_download
 from readiness.web.forms import ActionForm
 from readiness.web.page_submission import PageSubmission, render_page
 
@@ -232,10 +232,7 @@ def plan_ics(assessment_id: int) -> Response:
     assessment, plan = submitted_plan(assessment_id)
     locale = select_locale()
     body = plan_calendar(assessment, plan, locale, label("plan", locale))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'attachment; filename="readiness-plan.ics"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, "text/calendar", "readiness-plan.ics")
 
 
 @bp.get("/assessments/<int:assessment_id>/plan.pdf")

@@ -6,7 +6,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -33,6 +32,7 @@ from readiness.services.privacy import (
 )
 from readiness.web.access import require_intern, signed_in_user
 from readiness.web.account_forms import ConsentForm, DeleteAccountForm
+from readiness.web.downloads import attachment
 from readiness.web.forms import form_status
 
 bp = Blueprint("my_data", __name__, url_prefix="/me")
@@ -82,10 +82,7 @@ def overview() -> str:
 def download() -> ResponseReturnValue:
     """Everything stored about the intern, in one file they can keep or take elsewhere."""
     document = json.dumps(export_data(current_user), ensure_ascii=False, indent=2)
-    response = Response(document, mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="readiness-my-data.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(document, "application/json", "readiness-my-data.json")
 
 
 @bp.post("/delete")

@@ -200,7 +200,7 @@ class _PlanBuilder:
             if ANY in r.countries
             and r.kind in kinds
             and dimensions & set(r.dimensions)
-            and (ANY in r.fields or self.field in r.fields)
+            and self.fits_profile(r)
         )
         country = self.option_label(self.rules.profile.country, self.country)
         key = "nothing_for_country" if general else "nothing_at_all"
