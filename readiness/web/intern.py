@@ -87,7 +87,9 @@ def home() -> str:
     progress = progress_of(draft, definition) if draft else None
     submitted = submitted_assessments(current_user)
     latest = submitted[0] if submitted else None
-    plan = plan_for(latest, definition_of(latest)) if latest else None
+    # The latest result's questionnaire may no longer be loaded: home then shows no steps.
+    latest_definition = current_state().definitions.get(latest.questionnaire_id) if latest else None
+    plan = plan_for(latest, latest_definition) if latest and latest_definition else None
     today = dt.date.today()
     return render_template(
         "intern/home.html",

@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 
 from readiness.core.definitions import AssessmentDefinition
+from readiness.extensions import db
+from readiness.models import Assessment
 from tests.fixtures.html import csrf_token
 from tests.fixtures.interns import InternBrowser, stored_answers
 
@@ -140,3 +142,16 @@ def test_a_reassessment_starts_from_the_last_answers(
     intern.answer_all(again, changed)
     assert intern.submit(again).status_code == 303
     assert stored_answers(app, again)["savings"] == full_answers["savings"] * 3
+
+
+def test_home_still_opens_when_the_last_results_questionnaire_is_gone(
+    intern: InternBrowser, submitted: int, app: Flask
+) -> None:
+    """A result scored with a questionnaire that is no longer loaded keeps its page 404 (as
+    before) but never takes the intern's home page down."""
+    with app.app_context():
+        db.session.get_one(Assessment, submitted).questionnaire_id = "retired_questionnaire"
+        db.session.commit()
+    home = intern.client.get("/me")
+    assert home.status_code == 200
+    assert "Your next steps" not in home.text
