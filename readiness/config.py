@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     #: Redis for background jobs (unset: jobs run in the web process).
     "REDIS_URL": None,
     "JOB_QUEUE": "readiness",
+    #: "Not ready" looks at interns returning within this many months (core.attention).
+    "NOT_READY_MONTHS": 6,
     #: How long the dashboard's cohort charts are reused per organisation (0: never).
     "COHORT_CACHE_SECONDS": 30.0,
     #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -124,12 +126,25 @@ def _names(value: str) -> list[str]:
 
 _names.__name__ = "comma-separated list of names (for example readiness.example.org)"
 
+
+def _window_months(value: str) -> int:
+    """A window in whole months, from 1 to 60."""
+    months = int(value)
+    if not 1 <= months <= 60:
+        raise ValueError(value)
+    return months
+
+
+_window_months.__name__ = "whole number of months from 1 to 60"
+
+
 _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "MAX_CONTENT_LENGTH": int,
     "MAX_FORM_PARTS": int,
     "PDF_TIMEOUT": float,
     "PDF_MEMORY_MB": int,
     "COHORT_CACHE_SECONDS": float,
+    "NOT_READY_MONTHS": _window_months,
     "PROXY_HOPS": int,
     "LOG_REQUESTS": _flag,
     "RETENTION_MONTHS": int,

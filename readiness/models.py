@@ -123,6 +123,9 @@ class User(UserMixin, Model):
     latest_assessment_id: Mapped[int | None]
     latest_overall: Mapped[float | None]
     overall_change: Mapped[float | None]
+    #: When the soonest step of the latest plan that is not ticked off is due (None: no plan,
+    #: or every step done); a step is overdue when this is before today (core.attention).
+    next_step_due: Mapped[date | None]
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="user")
     organisation: Mapped[Organisation | None] = relationship()

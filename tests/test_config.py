@@ -35,6 +35,13 @@ def test_a_bad_number_names_the_variable() -> None:
         environment_overrides({"READINESS_MAX_CONTENT_LENGTH": "big"})
 
 
+@pytest.mark.parametrize("value", ["0", "61", "six", "-3"])
+def test_the_not_ready_window_is_a_sensible_number_of_months(value: str) -> None:
+    with pytest.raises(ConfigError, match="whole number of months from 1 to 60"):
+        environment_overrides({"READINESS_NOT_READY_MONTHS": value})
+    assert environment_overrides({"READINESS_NOT_READY_MONTHS": "3"}) == {"NOT_READY_MONTHS": 3}
+
+
 def test_production_requires_a_secret_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="READINESS_SECRET_KEY must be set"):
         ensure_secret_key({"READINESS_ENV": "production"}, tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -11,8 +12,18 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from readiness.core.scoring import Scorer
 from readiness.extensions import db
-from readiness.models import Organisation, User
+from readiness.models import Assessment, Organisation, User, utcnow
+from readiness.services.accounts import create_user
+from readiness.services.assessments import (
+    _write_answers,
+    next_step_due,
+    start_assessment,
+    submit_assessment,
+)
+from readiness.services.demo import demo_answer_sets
+from readiness.state import current_state
 
 
 @pytest.fixture
@@ -41,7 +52,7 @@ def test_migrations_build_the_models_schema_and_take_it_down_again(empty_app: Fl
         assert tables() <= {"alembic_version"}
 
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def test_init_db_migrates_an_empty_database(empty_app: Flask) -> None:
@@ -127,3 +138,29 @@ def test_0004_keeps_colliding_names_and_merges_duplicate_drafts(empty_app: Flask
     assert keys == [("demo-ready", "demo-ready"), ("DEMO-READY", "demo-ready#2")]
     assert drafts == [(1, "superseded"), (2, "draft")]
     assert sorted(answers) == [("field", '"new"'), ("savings", "100")]
+
+
+def test_upgrading_past_0006_fills_in_the_plan_progress(empty_app: Flask) -> None:
+    """Interns who submitted before User.next_step_due existed get it on init-db, so the
+    dashboard's "overdue" holds for them too."""
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    with empty_app.app_context():
+        definition = current_state().definitions.default
+        user = create_user("before-0006", "long enough password 1")
+        assessment = start_assessment(user, definition)
+        answers = demo_answer_sets()["base"]
+        _write_answers(assessment, definition.visible_answers(answers), utcnow())
+        assert submit_assessment(assessment, Scorer(definition), dt.date(2026, 11, 1))
+        assert user.next_step_due is not None
+        downgrade(revision="0005")
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "plan progress filled in for 1 interns" in result.output
+    with empty_app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "before-0006"))
+        assessment = db.session.get(Assessment, user.latest_assessment_id)
+        assert user.next_step_due == next_step_due(assessment)
+        assert user.next_step_due is not None
+    again = runner.invoke(args=["init-db"])
+    assert "plan progress" not in again.output  # once, right after that migration

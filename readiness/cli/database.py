@@ -10,16 +10,23 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from readiness.extensions import db
+from readiness.services.assessments import fill_next_step_due
 from readiness.services.database import SchemaError, upgrade_database
 from readiness.services.privacy import purge
+
+#: The migration that added User.next_step_due: databases from before it get it filled.
+NEXT_STEP_DUE_REVISION = "0006"
 
 
 def upgrade_or_explain() -> None:
     """Migrate the database; a database that cannot be adopted stops the command."""
     try:
-        upgrade_database()
+        before = upgrade_database()
     except SchemaError as exc:
         raise click.ClickException(str(exc)) from exc
+    if before is not None and before < NEXT_STEP_DUE_REVISION:
+        filled = fill_next_step_due()
+        click.echo(f"plan progress filled in for {filled} interns")
 
 
 @click.command("init-db")

@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition, load_definition_texts
 from readiness.core.model import Page
+from readiness.core.plan.builder import build_action_plan
+from readiness.core.plan.result import ActionPlan
 from readiness.core.points import whole
 from readiness.core.scoring import ScoreCard, Scorer
 from readiness.extensions import db
@@ -33,9 +35,11 @@ from readiness.models import (
     Assessment,
     DefinitionSnapshot,
     LatestScore,
+    StepDone,
     User,
     utcnow,
 )
+from readiness.state import current_state
 
 
 def open_draft(user: User, questionnaire_id: str) -> Assessment | None:
@@ -131,6 +135,62 @@ def update_profile(user: User, definition: AssessmentDefinition, values: Mapping
             setattr(user, column, value)
 
 
+def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> ActionPlan | None:
+    """The action plan of a submitted assessment, as of its submission date."""
+    if definition.plan is None or not assessment.is_submitted:
+        return None
+    card = stored_scorecard(assessment)
+    return build_action_plan(
+        definition, card, assessment.answer_values(), dt.date.fromisoformat(card.as_of)
+    )
+
+
+def done_steps(assessment: Assessment) -> dict[str, dt.datetime]:
+    """The plan steps the intern ticked off, by step id, with when."""
+    rows = db.session.execute(
+        select(StepDone.step_id, StepDone.done_at).where(StepDone.assessment_id == assessment.id)
+    )
+    return {row.step_id: row.done_at for row in rows}
+
+
+def next_step_due(assessment: Assessment) -> dt.date | None:
+    """When the soonest step of this assessment's plan that is not ticked off is due.
+
+    None when its questionnaire is no longer loaded, it has no plan, or every step is done.
+    """
+    definition = current_state().definitions.get(assessment.questionnaire_id)
+    plan = plan_for(assessment, definition) if definition else None
+    if plan is None:
+        return None
+    done = done_steps(assessment)
+    dues = [step.due for step in plan.steps if step.id not in done]
+    return dt.date.fromisoformat(min(dues)) if dues else None
+
+
+def fill_next_step_due(chunk: int = 200) -> int:
+    """Set the soonest open step of every intern with a result that has none yet (after the
+    migration that added it); returns how many interns now have one."""
+    filled, after = 0, 0
+    while True:
+        users = list(
+            db.session.scalars(
+                select(User)
+                .where(User.id > after, User.latest_assessment_id.is_not(None))
+                .where(User.next_step_due.is_(None))
+                .order_by(User.id)
+                .limit(chunk)
+            )
+        )
+        if not users:
+            return filled
+        for user in users:
+            latest = db.session.get(Assessment, user.latest_assessment_id)
+            user.next_step_due = next_step_due(latest) if latest else None
+            filled += user.next_step_due is not None
+        after = users[-1].id
+        db.session.commit()
+
+
 def refresh_intern_summary(user: User) -> None:
     """Recompute the intern's status and latest scores (and changes) from their assessments."""
     submitted = submitted_assessments(user)
@@ -146,12 +206,14 @@ def refresh_intern_summary(user: User) -> None:
         )
         user.assessment_status = IN_PROGRESS if has_draft else NOT_STARTED
         user.latest_assessment_id = user.latest_overall = user.overall_change = None
+        user.next_step_due = None
         db.session.commit()
         return
     latest = stored_scorecard(submitted[0])
     previous = stored_scorecard(submitted[1]) if len(submitted) > 1 else None
     user.assessment_status = REASSESSED if previous else SUBMITTED
     user.latest_assessment_id = submitted[0].id
+    user.next_step_due = next_step_due(submitted[0])
     user.latest_overall = latest.overall
     user.overall_change = float(whole(latest.overall - previous.overall)) if previous else None
     before = {d.id: d.score for d in previous.dimensions} if previous else {}

@@ -1,7 +1,7 @@
 """The plan as a checklist: steps an intern ticks off, what comes next, what is overdue, and
 the dated steps as a calendar file for their phone.
 
-The plan itself is rebuilt from the frozen answers and score card (report_store.plan_for);
+The plan itself is rebuilt from the frozen answers and score card (assessments.plan_for);
 only the ticks are stored (``StepDone``), keyed by the step's id in the plan rules.
 """
 
@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from readiness.core.model import localize
 from readiness.core.plan.result import ActionPlan, PlanStep
 from readiness.extensions import db
 from readiness.models import Assessment, StepDone, utcnow
+from readiness.services.assessments import done_steps, next_step_due
 
 #: How many open steps the intern's home page shows.
 NEXT_STEPS = 3
@@ -56,13 +57,6 @@ class Checklist:
         return step_id in self.done
 
 
-def done_steps(assessment: Assessment) -> dict[str, dt.datetime]:
-    rows = db.session.execute(
-        select(StepDone.step_id, StepDone.done_at).where(StepDone.assessment_id == assessment.id)
-    )
-    return {row.step_id: row.done_at for row in rows}
-
-
 def checklist(assessment: Assessment, plan: ActionPlan, today: dt.date) -> Checklist:
     return Checklist(plan, done_steps(assessment), today)
 
@@ -82,15 +76,24 @@ def mark_step(assessment: Assessment, plan: ActionPlan, step_id: str, done: bool
             )
         )
         db.session.commit()
+        _refresh_next_step_due(assessment)
         return True
-    if step_id in done_steps(assessment):
-        return True
-    db.session.add(StepDone(assessment_id=assessment.id, step_id=step_id, done_at=utcnow()))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+    if step_id not in done_steps(assessment):
+        db.session.add(StepDone(assessment_id=assessment.id, step_id=step_id, done_at=utcnow()))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+    _refresh_next_step_due(assessment)
     return True
+
+
+def _refresh_next_step_due(assessment: Assessment) -> None:
+    """Keep the intern's soonest open step on the user row (the dashboard's "overdue")."""
+    user = assessment.user
+    if user.latest_assessment_id == assessment.id:
+        user.next_step_due = next_step_due(assessment)
+        db.session.commit()
 
 
 def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: str) -> bytes:

@@ -8,14 +8,16 @@ overall score) and on ``latest_score`` (per-dimension score and band).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
+from readiness.core.attention import NotReadyRule
 from readiness.core.dates import add_months
 from readiness.core.definitions import AssessmentDefinition
+from readiness.core.model import Band
 from readiness.core.readings import whole_number
 from readiness.extensions import db
 from readiness.models import INTERN, LatestScore, User
@@ -37,19 +39,19 @@ class DashboardQuery:
     dimension: str | None = None
     band: str | None = None
     returning_within: int | None = None
-    #: Only interns without a result or whose overall score is below this (the lowest band).
-    not_ready_below: float | None = None
+    #: Only interns who are not ready by this definition (core.attention).
+    not_ready: NotReadyRule | None = None
     sort: str = "return"
     descending: bool = False
     page: int = 1
 
     @classmethod
     def from_args(
-        cls, args: Any, dimensions: list[str], not_ready_below: float | None = None
+        cls, args: Any, dimensions: list[str], not_ready: NotReadyRule | None = None
     ) -> DashboardQuery:
         """Read query-string arguments, dropping anything malformed instead of failing.
 
-        ``not_ready=1`` applies ``not_ready_below``, the upper limit of the lowest band.
+        ``not_ready=1`` keeps only the interns ``not_ready`` finds not ready.
         """
 
         def text(name: str) -> str | None:
@@ -71,7 +73,7 @@ class DashboardQuery:
             dimension=dimension if dimension in dimensions else None,
             band=text("band"),
             returning_within=number("returning_within", 0, 120),
-            not_ready_below=not_ready_below if args.get("not_ready") == "1" else None,
+            not_ready=not_ready if args.get("not_ready") == "1" else None,
             sort=sort,
             descending=args.get("order") == "desc",
             page=number("page", 1, 100000) or 1,
@@ -88,6 +90,7 @@ class InternRow(NamedTuple):
     latest_overall: float | None
     overall_change: float | None
     planned_return: dt.date | None
+    next_step_due: dt.date | None
 
     @property
     def name_on_reports(self) -> str:
@@ -102,6 +105,7 @@ ROW_COLUMNS = (
     User.latest_overall,
     User.overall_change,
     User.planned_return,
+    User.next_step_due,
 )
 
 
@@ -129,16 +133,39 @@ def _filtered(organisation_id: int, query: DashboardQuery, today: dt.date) -> An
             User.planned_return >= today,
             User.planned_return <= add_months(today, query.returning_within),
         )
-    if query.not_ready_below is not None:
-        statement = statement.where(
-            or_(User.latest_overall.is_(None), User.latest_overall < query.not_ready_below)
-        )
+    if query.not_ready is not None:
+        statement = statement.where(not_ready_clause(query.not_ready, today))
     if query.dimension and query.band:
         banded = select(LatestScore.user_id).where(
             LatestScore.dimension == query.dimension, LatestScore.band == query.band
         )
         statement = statement.where(User.id.in_(banded))
     return statement
+
+
+def _not_submitted() -> ColumnElement[bool]:
+    """No submitted assessment: services.assessments keeps the latest score only for those."""
+    return User.latest_overall.is_(None)
+
+
+def _warning_signs(rule: NotReadyRule, today: dt.date) -> ColumnElement[bool]:
+    """A submitted intern's signs of not being ready: core.attention.NotReadyRule.not_ready."""
+    low_dimension = (
+        select(LatestScore.user_id)
+        .where(LatestScore.user_id == User.id, LatestScore.band == rule.lowest_band)
+        .exists()
+    )
+    return or_(User.latest_overall < rule.lowest_below, low_dimension, User.next_step_due < today)
+
+
+def _returns_soon(rule: NotReadyRule, today: dt.date) -> ColumnElement[bool]:
+    first, last = rule.window(today)
+    return and_(User.planned_return >= first, User.planned_return <= last)
+
+
+def not_ready_clause(rule: NotReadyRule, today: dt.date) -> ColumnElement[bool]:
+    """The SQL form of core.attention.NotReadyRule.not_ready (held equal by a property test)."""
+    return and_(_returns_soon(rule, today), or_(_not_submitted(), _warning_signs(rule, today)))
 
 
 def _ordered(statement: AnySelect, query: DashboardQuery) -> AnySelect:
@@ -243,47 +270,57 @@ def matching_interns(
         offset += chunk
 
 
+#: Readiness of an intern returning soon, as the "returning" chart groups them: not submitted,
+#: not ready (core.attention), or else the band of their overall score ("band:<id>").
+NOT_SUBMITTED, NOT_READY, BAND_PREFIX = "not_submitted", "not_ready", "band:"
+
+
 class ReturnMonth(NamedTuple):
-    """Interns returning in one calendar month, by how ready they are."""
+    """Interns returning in one calendar month, counted by readiness."""
 
     month: dt.date
-    no_result: int
-    not_ready: int
-    on_track: int
+    counts: dict[str, int]
 
     @property
     def total(self) -> int:
-        return self.no_result + self.not_ready + self.on_track
+        return sum(self.counts.values())
+
+    @property
+    def not_ready(self) -> int:
+        """Not submitted or not ready: the interns the definition counts as not ready."""
+        return self.counts.get(NOT_SUBMITTED, 0) + self.counts.get(NOT_READY, 0)
 
 
 def returning_soon(
-    organisation_id: int, today: dt.date, not_ready_below: float, months: int = 6
+    organisation_id: int, today: dt.date, rule: NotReadyRule, bands: Sequence[Band]
 ) -> list[ReturnMonth]:
-    """Interns returning from today to ``months`` months ahead, by calendar month and readiness.
+    """Interns returning within the rule's window, by calendar month and readiness.
 
-    The window is the dashboard's "returning within N months" filter, so the chart and
-    the table it links to count the same interns; its first and last months are partial.
-    "No result" means no submitted assessment; "not ready" an overall score in the
-    lowest band. One grouped query, portable between SQLite and PostgreSQL.
+    The window is the one of the "not ready" definition, so the chart and the table its
+    link filters count the same interns; its first and last months are partial. Interns
+    with no warning sign are counted in the band of their overall score, so each colour
+    means what it means in the band chart beside it. One grouped query, portable between
+    SQLite and PostgreSQL.
     """
-    end = add_months(today, months)
-    starts = month_starts(today, end)
+    first, end = rule.window(today)
+    starts = month_starts(first, end)
     month_index = case(
         *((User.planned_return < start, i - 1) for i, start in enumerate(starts[1:], start=1)),
         else_=len(starts) - 1,
     )
+    higher = sorted((b for b in bands if b.id != rule.lowest_band), key=lambda b: b.min)
     readiness = case(
-        (User.latest_overall.is_(None), "no_result"),
-        (User.latest_overall < not_ready_below, "not_ready"),
-        else_="on_track",
+        (_not_submitted(), NOT_SUBMITTED),
+        (_warning_signs(rule, today), NOT_READY),
+        *((User.latest_overall < band.max, BAND_PREFIX + band.id) for band in higher[:-1]),
+        else_=BAND_PREFIX + higher[-1].id if higher else NOT_READY,
     )
     returning = (
         select(month_index.label("month"), readiness.label("readiness"))
         .where(
             User.organisation_id == organisation_id,
             User.role == INTERN,
-            User.planned_return >= today,
-            User.planned_return <= end,
+            _returns_soon(rule, today),
         )
         .subquery()
     )
@@ -292,10 +329,10 @@ def returning_soon(
     statement = select(returning.c.month, returning.c.readiness, func.count()).group_by(
         returning.c.month, returning.c.readiness
     )
-    counts = [dict.fromkeys(("no_result", "not_ready", "on_track"), 0) for _ in starts]
+    counts: list[dict[str, int]] = [{} for _ in starts]
     for index, state, count in db.session.execute(statement):
         counts[index][state] = count
-    return [ReturnMonth(start, **count) for start, count in zip(starts, counts, strict=True)]
+    return [ReturnMonth(start, count) for start, count in zip(starts, counts, strict=True)]
 
 
 def month_starts(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
@@ -312,10 +349,12 @@ class Cohort(NamedTuple):
     returning: list[ReturnMonth]
 
 
-def cohort_summary(organisation_id: int, today: dt.date, not_ready_below: float) -> Cohort:
+def cohort_summary(
+    organisation_id: int, today: dt.date, rule: NotReadyRule, bands: Sequence[Band]
+) -> Cohort:
     return Cohort(
         band_distribution(organisation_id),
-        returning_soon(organisation_id, today, not_ready_below),
+        returning_soon(organisation_id, today, rule, bands),
     )
 
 
@@ -330,12 +369,14 @@ def find_intern(organisation_id: int | None, user_id: int) -> User | None:
     )
 
 
-def lowest_band_limit(definition: AssessmentDefinition) -> float:
-    """Overall scores below this are "not ready": the upper limit of the lowest band."""
-    return float(min(definition.rules.bands, key=lambda band: band.min).max)
+def not_ready_rule(definition: AssessmentDefinition, within_months: int) -> NotReadyRule:
+    """The "not ready" definition with this questionnaire's bands and the configured window."""
+    return NotReadyRule.of(definition.rules.bands, within_months)
 
 
-def dashboard_query(args: Any, definition: AssessmentDefinition) -> DashboardQuery:
+def dashboard_query(
+    args: Any, definition: AssessmentDefinition, within_months: int
+) -> DashboardQuery:
     """The table's filters from a query string or form, for the page, the CSV and the ZIP."""
     dimensions = [d.id for d in definition.rules.dimensions]
-    return DashboardQuery.from_args(args, dimensions, lowest_band_limit(definition))
+    return DashboardQuery.from_args(args, dimensions, not_ready_rule(definition, within_months))

@@ -33,6 +33,7 @@ ADDED_AFTER_FIRST = {
     "user.totp_enrolment_expires",
     "rate_limit",
     "step_done",
+    "user.next_step_due",
 }
 
 
@@ -51,11 +52,20 @@ def database_answers() -> bool:
     return True
 
 
-def upgrade_database() -> None:
+def schema_revision() -> str | None:
+    """The migration the database is at (None: a new database, or one made before them)."""
+    if "alembic_version" not in inspect(db.engine).get_table_names():
+        return None
+    return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade_database() -> str | None:
     """Apply every migration; a database made before migrations is stamped first.
 
     Such a database is adopted only when it has every table and column of the first
-    revision (or of the newest one: made by ``create_all`` from these models).
+    revision (or of the newest one: made by ``create_all`` from these models). Returns the
+    revision the database was at before (None for a new one), for data that a new column
+    must be filled with.
 
     :raises SchemaError: when it has neither; nothing is changed.
     """
@@ -73,7 +83,10 @@ def upgrade_database() -> None:
             )
         else:
             migrations.stamp(revision=FIRST_REVISION)
+    before = schema_revision()
+    db.session.rollback()  # end the read transaction before the migrations
     migrations.upgrade()
+    return before
 
 
 def missing_columns() -> list[str]:

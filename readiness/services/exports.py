@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from readiness.core.attention import NotReadyRule, Reasons
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import ChoiceQuestion, localize
 from readiness.core.points import whole
 from readiness.models import User
-from readiness.services.cohort import Score
+from readiness.services.cohort import InternRow, Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 BOM = "\ufeff"
@@ -71,6 +72,7 @@ class TableLabels:
     options: dict[str, dict[str, str]]
     statuses: Mapping[str, str]
     bands: dict[str, str]
+    dimensions: dict[str, str]
 
     @classmethod
     def of(
@@ -83,7 +85,19 @@ class TableLabels:
             if isinstance(question, ChoiceQuestion):
                 options[column] = {o.id: localize(o.label, locale) for o in question.options}
         bands = {band.id: localize(band.label, locale) for band in definition.rules.bands}
-        return cls(options, statuses, bands)
+        dimensions = {d.id: localize(d.label, locale) for d in definition.rules.dimensions}
+        return cls(options, statuses, bands, dimensions)
+
+    def reasons(self, reasons: Reasons) -> str:
+        """Why an intern is not ready, in words ("" when they are not flagged)."""
+        words = [_("not submitted")] if reasons.not_submitted else []
+        words += [_("overall score in the lowest band")] if reasons.overall_low else []
+        words += [
+            _("%(dimension)s in the lowest band", dimension=self.dimensions.get(d, d))
+            for d in reasons.low_dimensions
+        ]
+        words += [_("overdue plan steps")] if reasons.overdue else []
+        return "; ".join(words)
 
     def option(self, column: str, code: str | None) -> str | None:
         return self.options.get(column, {}).get(code or "", code)
@@ -93,17 +107,38 @@ class TableLabels:
 LABELLED_ROLES = ("country", "field", "programme")
 
 
+def not_ready_reasons(
+    rule: NotReadyRule,
+    user: User | InternRow,
+    scores: Mapping[str, Score],
+    dimension_ids: Iterable[str],
+    today: dt.date,
+) -> Reasons:
+    """Whether (and why) this intern is not ready: the definition applied to one row."""
+    return rule.not_ready(
+        planned_return=user.planned_return,
+        submitted=user.latest_overall is not None,
+        overall=user.latest_overall,
+        dimension_bands={d: scores[d].band for d in dimension_ids if d in scores},
+        next_step_due=user.next_step_due,
+        today=today,
+    )
+
+
 def intern_table(
     interns: Iterable[tuple[User, dict[str, Score]]],
     definition: AssessmentDefinition,
     labels: TableLabels,
-    locale: str,
+    rule: NotReadyRule,
     today: dt.date,
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the coordinator's table: one header language (the coordinator's),
     labels where the page shows labels, scores as whole numbers as the page shows them, and
-    the codes in columns of their own at the end (for programs that read the file)."""
-    dimensions = [(d.id, localize(d.label, locale)) for d in definition.rules.dimensions]
+    the codes in columns of their own at the end (for programs that read the file).
+
+    "Not ready" is the dashboard's definition (core.attention): the reasons in words, and
+    as codes (``not_submitted``, ``overall_low``, ``low:<dimension>``, ``overdue``)."""
+    dimensions = list(labels.dimensions.items())
     human = [
         _("Name"),
         _("User name"),
@@ -120,7 +155,7 @@ def intern_table(
             _("%(dimension)s: band", dimension=name),
             _("%(dimension)s: change", dimension=name),
         ]
-    human += [_("Planned return"), _("Months left")]
+    human += [_("Planned return"), _("Months left"), _("Not ready: why")]
     codes = [
         _("%(column)s (code)", column=column)
         for column in (_("Home country"), _("Field"), _("Programme"), _("Assessment status"))
@@ -128,8 +163,11 @@ def intern_table(
     codes += [
         _("%(column)s (code)", column=_("%(dimension)s: band", dimension=n)) for _d, n in dimensions
     ]
+    codes += [_("%(column)s (code)", column=_("Not ready: why"))]
     dimension_ids = [dim_id for dim_id, _name in dimensions]
-    rows = (_intern_row(user, scores, dimension_ids, labels, today) for user, scores in interns)
+    rows = (
+        _intern_row(user, scores, dimension_ids, labels, today, rule) for user, scores in interns
+    )
     return human + codes, rows
 
 
@@ -139,6 +177,7 @@ def _intern_row(
     dimension_ids: list[str],
     labels: TableLabels,
     today: dt.date,
+    rule: NotReadyRule,
 ) -> list[Any]:
     row: list[Any] = [
         user.name_on_reports,
@@ -161,11 +200,14 @@ def _intern_row(
         )
         bands.append(band)
     planned = user.planned_return
+    reasons = not_ready_reasons(rule, user, scores, dimension_ids, today)
     row += [
         planned.isoformat() if planned else None,
         months_until(planned.isoformat(), today) if planned else None,
+        labels.reasons(reasons),
     ]
     row += [user.home_country, user.field, user.programme, user.assessment_status, *bands]
+    row += [" ".join(reasons.codes)]
     return row
 
 

@@ -8,7 +8,6 @@ content hash, plan and catalogue, templates and WeasyPrint version, locale, name
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from sqlalchemy import select
@@ -16,25 +15,13 @@ from sqlalchemy.exc import IntegrityError
 
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.money import ExchangeRates
-from readiness.core.plan.builder import build_action_plan
-from readiness.core.plan.result import ActionPlan
 from readiness.extensions import db
 from readiness.models import Assessment, ReportPDF
 from readiness.reports.pool import RenderPool
 from readiness.reports.render import ReportData, ReportRenderer
-from readiness.services.assessments import stored_scorecard
+from readiness.services.assessments import plan_for, stored_scorecard
 
 NO_ORGANISATION = "—"
-
-
-def plan_for(assessment: Assessment, definition: AssessmentDefinition) -> ActionPlan | None:
-    """The action plan of a submitted assessment, as of its submission date."""
-    if definition.plan is None or not assessment.is_submitted:
-        return None
-    card = stored_scorecard(assessment)
-    return build_action_plan(
-        definition, card, assessment.answer_values(), dt.date.fromisoformat(card.as_of)
-    )
 
 
 def report_cache_key(

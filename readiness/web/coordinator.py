@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from flask import (
     Blueprint,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from readiness.core.attention import NotReadyRule
 from readiness.core.dates import months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
@@ -32,18 +34,25 @@ from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
 from readiness.services.accounts import qr_svg
-from readiness.services.assessments import submitted_assessments
+from readiness.services.assessments import plan_for, submitted_assessments
 from readiness.services.bulk_reports import create_job, find_job
 from readiness.services.checklist import checklist
 from readiness.services.cohort import (
     DashboardPage,
+    DashboardQuery,
     cohort_summary,
     dashboard_page,
     dashboard_query,
-    lowest_band_limit,
     matching_interns,
+    not_ready_rule,
 )
-from readiness.services.exports import TableLabels, csv_text, intern_table, xlsx_bytes
+from readiness.services.exports import (
+    TableLabels,
+    csv_text,
+    intern_table,
+    not_ready_reasons,
+    xlsx_bytes,
+)
 from readiness.services.invitations import (
     create_invitation,
     create_invitations,
@@ -52,7 +61,6 @@ from readiness.services.invitations import (
 )
 from readiness.services.organisations import organisation_of
 from readiness.services.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
-from readiness.services.report_store import plan_for
 from readiness.services.roster import MAX_BYTES, parse_roster
 from readiness.state import current_state
 from readiness.web.access import (
@@ -73,23 +81,32 @@ def _organisation() -> Organisation:
     return found_or_404(organisation_of(current_user))
 
 
+def _not_ready_months() -> int:
+    return int(current_app.config["NOT_READY_MONTHS"])
+
+
+def _query(args: Any, definition: AssessmentDefinition) -> DashboardQuery:
+    return dashboard_query(args, definition, _not_ready_months())
+
+
 @bp.get("/")
 @role_required(COORDINATOR)
 def dashboard() -> str:
     definition = current_state().definitions.default
-    not_ready_below = lowest_band_limit(definition)
-    query = dashboard_query(request.args, definition)
+    rule = not_ready_rule(definition, _not_ready_months())
+    query = _query(request.args, definition)
     today = dt.date.today()
     organisation_id = current_user.organisation_id
     page = dashboard_page(organisation_id, query, today)
     cohort = current_state().cohort_cache.get(
         (organisation_id, today),
-        lambda: cohort_summary(organisation_id, today, not_ready_below),
+        lambda: cohort_summary(organisation_id, today, rule, definition.rules.bands),
     )
     return render_template(
         "coordinator/dashboard.html",
         page=page,
-        rows=table_rows(page, definition, today),
+        rows=table_rows(page, definition, rule, today),
+        rule=rule,
         query=query,
         definition=definition,
         organisation=_organisation(),
@@ -120,6 +137,8 @@ class TableRow(NamedTuple):
     cells: list[Cell | None]
     planned_return: str
     months_left: int | None
+    #: Why the intern is not ready, in words ("" when they are not flagged).
+    not_ready: str
 
 
 def _cell(
@@ -131,9 +150,10 @@ def _cell(
 
 
 def table_rows(
-    page: DashboardPage, definition: AssessmentDefinition, today: dt.date
+    page: DashboardPage, definition: AssessmentDefinition, rule: NotReadyRule, today: dt.date
 ) -> list[TableRow]:
     locale = select_locale()
+    labels = TableLabels.of(definition, locale, STATUS_LABELS)
     bands = sorted(definition.rules.bands, key=lambda band: band.min)
     band_labels = {b.id: localize(b.label, locale) for b in bands}
     marks = {b.id: BAND_MARKS[i % len(BAND_MARKS)] for i, b in enumerate(bands)}
@@ -166,6 +186,7 @@ def table_rows(
                 cells,
                 format_date(back, locale) if back else "",
                 months_until(back.isoformat(), today) if back else None,
+                labels.reasons(not_ready_reasons(rule, person, scores, dimensions, today)),
             )
         )
     return rows
@@ -195,13 +216,13 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 def _exported_table(detail: str) -> tuple[list[str], list[list[Any]], dt.date]:
     """The dashboard's filtered interns (all pages) as a table, the export logged."""
     definition = current_state().definitions.default
-    locale = select_locale()
-    query = dashboard_query(request.args, definition)
+    query = _query(request.args, definition)
     today = dt.date.today()
     interns = list(matching_interns(current_user.organisation_id, query, today))
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
-    labels = TableLabels.of(definition, locale, statuses)
-    header, lazy_rows = intern_table(interns, definition, labels, locale, today)
+    labels = TableLabels.of(definition, select_locale(), statuses)
+    rule = not_ready_rule(definition, _not_ready_months())
+    header, lazy_rows = intern_table(interns, definition, labels, rule, today)
     rows = list(lazy_rows)  # read before the access log's commit expires the loaded interns
     record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns], detail)
     return header, rows, today
@@ -304,7 +325,7 @@ def start_reports() -> ResponseReturnValue:
     """Start a ZIP of plan PDFs: for the ticked interns, or for everyone the filter shows."""
     chosen = [n for n in map(whole_number, request.form.getlist("user_id")) if n is not None]
     definition = current_state().definitions.default
-    query = dashboard_query(request.form, definition)
+    query = _query(request.form, definition)
     if not chosen:
         chosen = [
             user.id

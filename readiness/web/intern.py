@@ -28,6 +28,7 @@ from readiness.models import Assessment
 from readiness.reports.formatting import label
 from readiness.services.assessments import (
     open_draft,
+    plan_for,
     previous_result,
     start_assessment,
     stored_scorecard,
@@ -36,7 +37,6 @@ from readiness.services.assessments import (
 )
 from readiness.services.checklist import checklist, mark_step, plan_calendar
 from readiness.services.privacy import needs_consent
-from readiness.services.report_store import plan_for
 from readiness.state import current_state
 from readiness.web.access import assessment_of, require_intern
 from readiness.web.downloads import attachment, plan_pdf_download

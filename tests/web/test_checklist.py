@@ -15,6 +15,8 @@ from icalendar import Calendar
 from readiness.core.definitions import AssessmentDefinition
 from readiness.extensions import db
 from readiness.models import Assessment
+from readiness.services.assessments import plan_for
+from readiness.state import current_state
 from tests.fixtures.html import csrf_token
 from tests.fixtures.interns import InternBrowser, stored_answers
 
@@ -56,6 +58,30 @@ def test_a_step_is_ticked_off_and_back_again(intern: InternBrowser, submitted: i
     assert f"1 of {len(steps)} steps done." in client.get(f"/assessments/{submitted}/result").text
     assert tick(client, submitted, first, done=False).status_code == 303
     assert f"0 of {len(steps)} steps done." in client.get(f"/assessments/{submitted}/result").text
+
+
+def test_the_soonest_open_step_is_kept_for_the_dashboard(
+    app: Flask, intern: InternBrowser, submitted: int
+) -> None:
+    """The dashboard's "overdue" reads User.next_step_due: it follows every tick."""
+
+    def due_and_plan() -> tuple[dt.date | None, list[tuple[str, dt.date]]]:
+        with app.app_context():
+            assessment = db.session.get(Assessment, submitted)
+            plan = plan_for(assessment, current_state().definitions.default)
+            steps = [(step.id, dt.date.fromisoformat(step.due)) for step in plan.steps]
+            return assessment.user.next_step_due, steps
+
+    due, steps = due_and_plan()
+    soonest = min(day for _id, day in steps)
+    assert due == soonest
+    first_ones = [step_id for step_id, day in steps if day == soonest]
+    for step_id in first_ones:
+        tick(intern.client, submitted, step_id, done=True)
+    due, _steps = due_and_plan()
+    assert due == min(day for step_id, day in steps if step_id not in first_ones)
+    tick(intern.client, submitted, first_ones[0], done=False)
+    assert due_and_plan()[0] == soonest
 
 
 def test_only_the_plans_own_steps_and_only_the_owner(

@@ -19,7 +19,6 @@ from readiness.services.cohort import (
     Cohort,
     DashboardQuery,
     dashboard_page,
-    returning_soon,
 )
 from readiness.state import TimedCache
 from tests.fixtures.accounts import (
@@ -123,47 +122,6 @@ def test_dashboard_filters_sorts_and_pages(app: Flask, make_user: MakeUser) -> N
         assert (paged.total, paged.pages, [u.username for u in paged.rows]) == (4, 2, ["pat3"])
 
 
-def test_returning_soon_counts_interns_by_month_and_readiness(
-    app: Flask, make_user: MakeUser
-) -> None:
-    today = dt.date(2026, 11, 24)
-    for name, planned, overall in (
-        ("r-none", dt.date(2026, 11, 30), None),  # this month, no result
-        ("r-low", dt.date(2026, 12, 1), 20.0),  # next month, lowest band
-        ("r-mid", dt.date(2026, 12, 31), 55.0),  # next month, further along
-        ("r-late", dt.date(2027, 5, 24), 10.0),  # six months from today, the last day
-        ("r-gone", dt.date(2026, 11, 1), 10.0),  # already returned: not counted
-        ("r-far", dt.date(2027, 5, 25), 10.0),  # beyond six months: not counted
-    ):
-        make_user(name, "intern", "Org R", planned_return=planned, latest_overall=overall)
-    make_user("other-org", "intern", "Org X", planned_return=dt.date(2026, 12, 5))
-    with app.app_context():
-        org = db.session.scalar(select(Organisation).where(Organisation.name == "Org R"))
-        months = returning_soon(org.id, today, not_ready_below=40)
-        assert [m.month for m in months] == [
-            dt.date(2026, 11, 1),
-            dt.date(2026, 12, 1),
-            dt.date(2027, 1, 1),
-            dt.date(2027, 2, 1),
-            dt.date(2027, 3, 1),
-            dt.date(2027, 4, 1),
-            dt.date(2027, 5, 1),
-        ]
-        assert [(m.no_result, m.not_ready, m.on_track) for m in months] == [
-            (1, 0, 0),
-            (0, 1, 1),
-            (0, 0, 0),
-            (0, 0, 0),
-            (0, 0, 0),
-            (0, 0, 0),
-            (0, 1, 0),
-        ]
-        unready = dashboard_page(
-            org.id, DashboardQuery(returning_within=6, not_ready_below=40), today
-        )
-        assert {u.username for u in unready.rows} == {"r-none", "r-low", "r-late"}
-
-
 def test_the_dashboard_shows_the_cohort_charts(
     app: Flask, two_organisations: dict[str, Any], make_user: MakeUser, signed_in: SignedIn
 ) -> None:
@@ -176,20 +134,7 @@ def test_the_dashboard_shows_the_cohort_charts(
     assert re.search(r'href="/coordinator/\?dimension=\w+&amp;band=\w+"', bands)
     assert ": 1 intern</title>" in bands
     returning = page.split('id="returning-title"', 1)[1].split("</section>", 1)[0]
-    assert "interns return in the next 6 months" in returning or "intern returns" in returning
-    soon = dt.date.today() + dt.timedelta(days=20)
-    make_user("no-result", "intern", "Org A", planned_return=soon, display_name="Nora")
-    make_user("well-along", "intern", "Org A", planned_return=soon, latest_overall=95.0)
-    make_user("struggling", "intern", "Org A", planned_return=soon, latest_overall=5.0)
-    page = client.get("/coordinator/").text
-    returning = page.split('id="returning-title"', 1)[1].split("</section>", 1)[0]
-    assert "2 of them are not ready" in returning
-    assert 'href="/coordinator/?returning_within=6&amp;not_ready=1"' in returning
-    unready = client.get("/coordinator/?returning_within=6&not_ready=1").text
-    assert "Nora" in unready
-    assert "struggling" in unready
-    assert "well-along" not in unready
-    assert "Intern Alpha" not in unready
+    assert "Returning in the next 6 months" in returning
 
 
 def test_cohort_charts_are_reused_for_a_few_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
