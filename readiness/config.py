@@ -91,6 +91,8 @@ DEFAULTS: dict[str, Any] = {
     "TOTP_LIMIT": "10 per 5 minutes",
     #: How long an enrolment code for setting up an authenticator works.
     "TOTP_ENROLMENT_DAYS": 7,
+    #: How long a password reset code a coordinator gives an intern works (services.recovery).
+    "RESET_CODE_HOURS": 24,
 }
 
 
@@ -151,6 +153,7 @@ _ENV_CASTS: dict[str, Callable[[str], Any]] = {
     "REPORT_ZIP_DAYS": int,
     "TOTP_REQUIRED": _flag,
     "TOTP_ENROLMENT_DAYS": int,
+    "RESET_CODE_HOURS": int,
     "RATELIMIT_ENABLED": _flag,
     #: Host names the app answers to (Flask's TRUSTED_HOSTS); others get 400. Required in
     #: production, where invitation links are built from the first of them; ``*`` is

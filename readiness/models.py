@@ -111,6 +111,10 @@ class User(UserMixin, Model):
     #: until when it works: the password alone cannot set up the second factor.
     totp_enrolment_hash: Mapped[str | None] = mapped_column(String(64))
     totp_enrolment_expires: Mapped[datetime | None]
+    #: A one-time password reset code a coordinator gave the intern (SHA-256), and until when
+    #: it works (services.recovery).
+    reset_code_hash: Mapped[str | None] = mapped_column(String(64))
+    reset_code_expires: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Profile for the dashboard: from the invitation, then from the intern's own answers.
     home_country: Mapped[str | None] = mapped_column(String(64))
@@ -180,7 +184,7 @@ class AccessLog(Model):
     actor_id: Mapped[int | None]
     organisation_id: Mapped[int | None]
     subject_id: Mapped[int | None]
-    #: view_intern, plan_pdf, csv_export or bulk_zip
+    #: view_intern, plan_pdf, csv_export, bulk_zip or reset_code
     action: Mapped[str] = mapped_column(String(40))
     #: An assessment or job id, when there is one.
     detail: Mapped[str | None] = mapped_column(String(100))
@@ -268,6 +272,18 @@ class StepDone(Model):
     )
     step_id: Mapped[str] = mapped_column(String(64))
     done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(Model):
+    """One of an intern's recovery codes (SHA-256): each resets the password once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class DefinitionSnapshot(Model):

@@ -52,7 +52,7 @@ def test_migrations_build_the_models_schema_and_take_it_down_again(empty_app: Fl
         assert tables() <= {"alembic_version"}
 
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def test_init_db_migrates_an_empty_database(empty_app: Flask) -> None:

@@ -27,6 +27,10 @@ LABELS: dict[str, str] = {
     "report_title": N_("Business readiness and action plan"),
     "intern": N_("Intern"),
     "organisation": N_("Organisation"),
+    "home_country": N_("Home country"),
+    "field": N_("Field"),
+    "programme": N_("Programme"),
+    "planned_return": N_("Planned return"),
     "date": N_("Date"),
     "questionnaire": N_("Questionnaire"),
     "report_id": N_("Report"),
@@ -210,10 +214,16 @@ def ruby_inline(text: str) -> str:
 
 
 def template_helpers(
-    locale: str, *, bilingual: bool, rates: ExchangeRates | None = None
+    locale: str, *, bilingual: bool, rates: ExchangeRates | None = None, also: str | None = None
 ) -> dict[str, Any]:
-    """The functions the plan templates call, for one locale (shared with the web pages)."""
+    """The functions the plan templates call, for one locale (shared with the web pages).
+
+    ``also`` is a second language shown beside the first where the templates call ``t_also``
+    (the coordinators' copy of a plan); ``t_also`` gives "" without one.
+    """
     return {
+        "also_lang": babel_code(also).replace("_", "-") if also else "",
+        "t_also": partial(_second_language, locale=locale, also=also),
         "home": partial(format_home, rates=rates, locale=locale),
         "rate_note": partial(rate_note, rates=rates, locale=locale),
         "band_fills": BAND_FILLS,
@@ -251,3 +261,11 @@ def band_class(bands: Sequence[Mapping[str, Any]], band_id: str) -> str:
 
 def _localize_inline(text: dict[str, str] | None, locale: str) -> str:
     return ruby_inline(localize_source(text, locale))
+
+
+def _second_language(text: dict[str, str] | None, locale: str, also: str | None) -> str:
+    """The text in the second language, or "" when there is none or it reads the same."""
+    if also is None or also == locale:
+        return ""
+    second = _localize_inline(text, also)
+    return "" if second == _localize_inline(text, locale) else second

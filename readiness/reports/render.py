@@ -55,6 +55,11 @@ class ReportData:
     plan: ActionPlan
     #: Configured exchange rates, for amounts in the intern's home currency (None: yen only).
     rates: ExchangeRates | None = None
+    #: A second language shown beside the first on the cover, the scores and the steps
+    #: (Japanese, in the copy for coordinators of an intern who reads another language).
+    also: str | None = None
+    #: The intern's profile for the cover: (label key, option label or ISO date), in order.
+    profile: tuple[tuple[str, dict[str, str] | str], ...] = ()
 
 
 def qr_svg(url: str) -> Markup:
@@ -97,7 +102,7 @@ class ReportRenderer:
             plan=data.plan,
             locale=data.locale,
             qr=qr,
-            **template_helpers(data.locale, bilingual=True, rates=data.rates),
+            **template_helpers(data.locale, bilingual=True, rates=data.rates, also=data.also),
         )
 
     def render_pdf(self, data: ReportData) -> bytes:

@@ -182,9 +182,23 @@ def reset_second_factor(user: User, days: int | None = None) -> str:
     return code
 
 
-#: Enrolment codes: 12 characters without look-alikes (0/O, 1/I/L), about 60 bits.
-ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-ENROLMENT_LENGTH = 12
+#: One-time codes (enrolment, password reset, recovery): 12 characters without look-alikes
+#: (0/O, 1/I/L), about 60 bits, shown in groups of four.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def new_one_time_code() -> str:
+    """A random one-time code as people read it out: ``ABCD-EFGH-JKMN``."""
+    return _in_fours("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)), "-")
+
+
+def one_time_hash(typed: str) -> str:
+    """The stored form of a one-time code, the same however it was typed: any case, with
+    spaces or dashes, full-width as typed on a Japanese keyboard. Only hashes are kept: the
+    codes are random, so SHA-256 is enough (nothing to guess offline)."""
+    cleaned = re.sub(r"[\s\-‐-―−ー]", "", unicodedata.normalize("NFKC", typed)).upper()
+    return hashlib.sha256(cleaned.encode()).hexdigest()
 
 
 def issue_enrolment_code(user: User, days: int | None = None) -> str:
@@ -195,21 +209,17 @@ def issue_enrolment_code(user: User, days: int | None = None) -> str:
     only the password cannot set up the second factor. Only its hash is kept; the
     caller commits and shows the code once.
     """
-    code = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
-    user.totp_enrolment_hash = _enrolment_hash(code)
+    code = new_one_time_code()
+    user.totp_enrolment_hash = one_time_hash(code)
     user.totp_enrolment_expires = utcnow() + dt.timedelta(
         days=_enrolment_days() if days is None else days
     )
     user.totp_pending_secret = None
-    return _in_fours(code, "-")
+    return code
 
 
 def _enrolment_days() -> int:
     return int(current_app.config["TOTP_ENROLMENT_DAYS"])
-
-
-def _enrolment_hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def enrolment_code_matches(user: User, typed: str) -> bool:
@@ -217,8 +227,7 @@ def enrolment_code_matches(user: User, typed: str) -> bool:
     spaces or dashes; full-width characters as typed on a Japanese keyboard)."""
     if not has_enrolment_code(user):
         return False
-    cleaned = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", typed)).upper()
-    return hmac.compare_digest(_enrolment_hash(cleaned), user.totp_enrolment_hash or "")
+    return hmac.compare_digest(one_time_hash(typed), user.totp_enrolment_hash or "")
 
 
 def has_enrolment_code(user: User) -> bool:

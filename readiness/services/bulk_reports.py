@@ -32,7 +32,13 @@ from readiness.reports.pool import RenderError, RenderPool
 from readiness.reports.render import ReportData
 from readiness.services.assessments import submitted_assessments
 from readiness.services.organisations import organisation_interns
-from readiness.services.report_store import cached_pdf, report_cache_key, report_data, store_pdf
+from readiness.services.report_store import (
+    cached_pdf,
+    coordinator_copy,
+    report_cache_key,
+    report_data,
+    store_pdf,
+)
 from readiness.state import ReadinessState, state_of
 
 LOGGER = logging.getLogger(__name__)
@@ -135,11 +141,11 @@ class _Entry:
         self.not_submitted = False
 
 
-def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
+def _prepare(user: User, state: ReadinessState) -> _Entry:
     """The intern's entry; one whose data cannot be read becomes a line in ERRORS.txt
     (and the log) while the others' PDFs are still made."""
     try:
-        return _prepare_entry(user, state, locale)
+        return _prepare_entry(user, state)
     except TRANSIENT:
         raise  # the whole job is tried again
     except Exception:
@@ -149,7 +155,7 @@ def _prepare(user: User, state: ReadinessState, locale: str) -> _Entry:
         return entry
 
 
-def _prepare_entry(user: User, state: ReadinessState, locale: str) -> _Entry:
+def _prepare_entry(user: User, state: ReadinessState) -> _Entry:
     entry = _Entry(user)
     assessments: list[Assessment] = submitted_assessments(user)
     if not assessments:
@@ -162,13 +168,15 @@ def _prepare_entry(user: User, state: ReadinessState, locale: str) -> _Entry:
         entry.problem = _("the questionnaire of the latest assessment is not loaded")
         return entry
     version = state.renderer.version
-    entry.key = report_cache_key(latest, definition, version, locale, state.rates)
+    # Each intern's plan in their own language with Japanese beside it, as one by one.
+    locale, also = coordinator_copy(user)
+    entry.key = report_cache_key(latest, definition, version, locale, state.rates, also)
     entry.assessment_id = latest.id
     cached = cached_pdf(latest.id, entry.key)
     if cached is not None:
         entry.pdf = cached[0]
     else:
-        entry.data = report_data(latest, definition, locale, entry.key, state.rates)
+        entry.data = report_data(latest, definition, locale, entry.key, state.rates, also)
     return entry
 
 
@@ -217,7 +225,7 @@ def _write_zip(
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(user_ids), BATCH):
             chunk = user_ids[start : start + BATCH]
-            entries = [_prepare(users[i], state, job.locale) for i in chunk if i in users]
+            entries = [_prepare(users[i], state) for i in chunk if i in users]
             _render_batch(entries, state.bulk_pool)
             for entry in entries:
                 line = f"{entry.user.name_on_reports} ({entry.user.username}): {entry.problem}"

@@ -34,6 +34,9 @@ ADDED_AFTER_FIRST = {
     "rate_limit",
     "step_done",
     "user.next_step_due",
+    "user.reset_code_hash",
+    "user.reset_code_expires",
+    "recovery_code",
 }
 
 

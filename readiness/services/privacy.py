@@ -49,6 +49,7 @@ CONSENT_VERSION = "2026-11-25"
 
 #: What a coordinator did with an intern's record (AccessLog.action).
 VIEW_INTERN, PLAN_PDF, CSV_EXPORT, BULK_ZIP = "view_intern", "plan_pdf", "csv_export", "bulk_zip"
+RESET_CODE = "reset_code"
 
 
 def needs_consent(user: User) -> bool:

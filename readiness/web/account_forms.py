@@ -85,6 +85,20 @@ class PasswordChangeForm(Form):
     confirm = _password_again()
 
 
+class PasswordResetForm(Form):
+    """A forgotten password: the user name, a one-time code, and a new password twice."""
+
+    username = StringField(_l("User name"), validators=[REQUIRED, at_most(40)], filters=[stripped])
+    code = StringField(
+        _l("Reset code or recovery code"),
+        validators=[REQUIRED, at_most(40)],
+        filters=[stripped],
+        description=_l("From your coordinator, or one of the codes you kept when you signed up."),
+    )
+    password = PasswordField(_l("New password"), validators=[REQUIRED, PASSWORD_RULE])
+    confirm = _password_again()
+
+
 class SignUpForm(NewAccountForm):
     display_name = StringField(
         _l("Your name, as it should appear on your plan (optional)"),

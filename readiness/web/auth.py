@@ -7,6 +7,7 @@ import time
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
@@ -25,7 +27,7 @@ from readiness.extensions import db, limiter, login_manager
 from readiness.i18n import select_locale
 from readiness.logs import security_event
 from readiness.models import ADMIN, COORDINATOR, INTERN, User, username_key
-from readiness.services import accounts
+from readiness.services import accounts, recovery
 from readiness.services.accounts import UsernameTakenError
 from readiness.services.invitations import accept_invitation, open_invitation
 from readiness.web.access import signed_in_user
@@ -33,12 +35,14 @@ from readiness.web.account_forms import (
     EnrolmentForm,
     JoinForm,
     PasswordChangeForm,
+    PasswordResetForm,
     SignInForm,
     SignUpForm,
     TotpForm,
 )
+from readiness.web.downloads import attachment
 from readiness.web.errors import render_error
-from readiness.web.forms import form_status
+from readiness.web.forms import ActionForm, form_status
 from readiness.web.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -85,8 +89,10 @@ def sign_up() -> ResponseReturnValue:
         else:
             db.session.commit()
             _start_session(user)
+            # No organisation, so no coordinator to ask for a reset code: recovery codes.
+            session[RECOVERY_PENDING] = recovery.issue_recovery_codes(user)
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("intern.home"), 303)
+            return redirect(url_for("auth.recovery_codes"), 303)
     return render_template("auth/sign_up.html", form=form), form_status(form)
 
 
@@ -274,3 +280,82 @@ def join(code: str) -> ResponseReturnValue:
         "auth/join.html", form=form, organisation=organisation, invitation=invitation
     )
     return page, form_status(form)
+
+
+#: Recovery codes shown since they were made, until the intern says they kept them.
+RECOVERY_PENDING = "recovery_codes"
+
+
+@bp.route("/recovery-codes", methods=["GET", "POST"])
+@login_required
+def recovery_codes() -> ResponseReturnValue:
+    """The intern's recovery codes: shown (and downloadable) only until they say they kept
+    them; after that, only how many are left and a way to make new ones."""
+    user = signed_in_user()
+    form = ActionForm()
+    if user.role != INTERN:
+        abort(403)
+    if form.validate_on_submit():
+        if request.form.get("action") == "new":
+            session[RECOVERY_PENDING] = recovery.issue_recovery_codes(user)
+            security_event("recovery_codes_made", user_id=user.id)
+            return redirect(url_for("auth.recovery_codes"), 303)
+        session.pop(RECOVERY_PENDING, None)
+        return redirect(url_for("intern.home"), 303)
+    page = render_template(
+        "auth/recovery_codes.html",
+        form=form,
+        codes=session.get(RECOVERY_PENDING),
+        unused=recovery.unused_recovery_codes(user),
+    )
+    return page
+
+
+@bp.get("/recovery-codes.txt")
+@login_required
+def recovery_codes_file() -> ResponseReturnValue:
+    """The codes being shown, as a text file to keep (only until the intern says they kept
+    them: they are not stored anywhere readable)."""
+    codes = session.get(RECOVERY_PENDING)
+    user = signed_in_user()
+    if user.role != INTERN:
+        abort(403)
+    if not codes:
+        abort(404)
+    text = render_template("auth/recovery_codes.txt", codes=codes, user=user)
+    return attachment(text.encode(), "text/plain; charset=utf-8", "recovery-codes.txt")
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"], key_func=_signin_key)
+def reset_password() -> ResponseReturnValue:
+    """A forgotten password, reset with a one-time code (no e-mail needed)."""
+    if current_user.is_authenticated:
+        return redirect(url_for(home_for(current_user)))
+    form = PasswordResetForm()
+    if request.method == "GET":
+        form.username.data = (request.args.get("username") or "")[:40]
+    if form.validate_on_submit():
+        user = accounts.find_user(form.username.data)
+        kind = recovery.reset_password(user, form.code.data, form.password.data) if user else None
+        if user is not None and kind is not None:
+            security_event("password_reset", user_id=user.id, code=kind)
+            _start_session(user)
+            if kind == recovery.RECOVERY_CODE:
+                left = recovery.unused_recovery_codes(user)
+                flash(
+                    ngettext(
+                        "Your password is changed. You have %(num)d recovery code left.",
+                        "Your password is changed. You have %(num)d recovery codes left.",
+                        left,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Your password is changed. Any other device is now signed out."), "success")
+            return redirect(url_for(home_for(user)), 303)
+        security_event("password_reset_refused", logging.WARNING)
+        form.code.errors.append(
+            _("The user name or the code is not right, or the code has expired or was used.")
+        )
+    return render_template("auth/reset.html", form=form), form_status(form)

@@ -30,6 +30,7 @@ from readiness.core.model import localize
 from readiness.core.points import whole
 from readiness.core.readings import whole_number
 from readiness.i18n import select_locale
+from readiness.logs import security_event
 from readiness.models import COORDINATOR, Organisation, ReportJob
 from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
@@ -60,7 +61,16 @@ from readiness.services.invitations import (
     recent_invitations,
 )
 from readiness.services.organisations import organisation_of
-from readiness.services.privacy import BULK_ZIP, CSV_EXPORT, PLAN_PDF, VIEW_INTERN, record_access
+from readiness.services.privacy import (
+    BULK_ZIP,
+    CSV_EXPORT,
+    PLAN_PDF,
+    RESET_CODE,
+    VIEW_INTERN,
+    record_access,
+)
+from readiness.services.recovery import has_reset_code, issue_reset_code
+from readiness.services.report_store import coordinator_copy
 from readiness.services.roster import MAX_BYTES, parse_roster
 from readiness.state import current_state
 from readiness.web.access import (
@@ -71,8 +81,8 @@ from readiness.web.access import (
 )
 from readiness.web.account_forms import InvitationForm, RosterForm
 from readiness.web.downloads import attachment, plan_pdf_download
-from readiness.web.forms import form_status
-from readiness.web.templating import STATUS_LABELS, invitation_link
+from readiness.web.forms import ActionForm, form_status
+from readiness.web.templating import STATUS_LABELS, invitation_link, link_to_hand_over
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -251,6 +261,30 @@ def intern(user_id: int) -> str:
         plan=plan,
         progress=checklist(latest, plan, dt.date.today()) if latest and plan else None,
         qr={},
+        reset_form=ActionForm(),
+        reset_code_active=has_reset_code(person),
+    )
+
+
+@bp.post("/interns/<int:user_id>/reset-code")
+@role_required(COORDINATOR)
+def reset_code(user_id: int) -> ResponseReturnValue:
+    """A one-time password reset code for an intern who forgot theirs: shown this once
+    (only its hash is kept), short-lived, and written in the access log."""
+    person = intern_of_my_organisation(user_id)
+    hours = int(current_app.config["RESET_CODE_HOURS"])
+    code, expires = issue_reset_code(person, hours)
+    record_access(current_user, RESET_CODE, [person.id])
+    security_event("reset_code_issued", user_id=current_user.id, subject_id=person.id)
+    link = link_to_hand_over("auth.reset_password", username=person.username)
+    return render_template(
+        "coordinator/reset_code.html",
+        person=person,
+        code=code,
+        hours=hours,
+        expires=expires,
+        link=link,
+        qr=Markup(qr_svg(link)),  # noqa: S704 - made by segno from our own link
     )
 
 
@@ -264,6 +298,7 @@ def intern_report(user_id: int, assessment_id: int) -> ResponseReturnValue:
         assessment,
         f"readiness-plan-{person.username}-",
         _("The PDF could not be made right now (%(reason)s). Please try again in a minute."),
+        coordinator_copy(person),
     )
 
 

@@ -36,19 +36,24 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 
 
 def plan_pdf_download(
-    assessment: Assessment, filename_prefix: str, unavailable: str
+    assessment: Assessment,
+    filename_prefix: str,
+    unavailable: str,
+    languages: tuple[str, str | None] | None = None,
 ) -> Response | tuple[str, int]:
     """A submitted assessment's plan PDF as a download, or the error page that says why not.
 
     ``unavailable`` is the 503 message, with ``%(reason)s`` for what the PDF worker reported.
+    ``languages`` are the PDF's language and a second one beside it (default: the page's).
     """
+    locale, also = languages or (select_locale(), None)
     state = current_state()
     definition = state.definitions.get(assessment.questionnaire_id)
     if not assessment.is_submitted or definition is None:
         return render_error(404)
     try:
         pdf, report_id = report_pdf(
-            assessment, definition, state.renderer, select_locale(), state.render_pool, state.rates
+            assessment, definition, state.renderer, locale, state.render_pool, state.rates, also
         )
     except LookupError:
         return render_error(404)

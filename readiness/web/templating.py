@@ -88,17 +88,22 @@ def plan_template_helpers() -> dict[str, Any]:
     return helpers
 
 
-def invitation_link(code: str) -> str:
-    """The join link to hand to an intern, on the configured host: the first of
+def link_to_hand_over(endpoint: str, **values: Any) -> str:
+    """A link to hand to an intern, on the configured host: the first of
     ``READINESS_TRUSTED_HOSTS`` (not a ``.domain`` pattern), never the Host header a
     request happened to carry. Without a host list (development, or the explicit any-host
     choice) it follows the request."""
     hosts = current_app.config.get("TRUSTED_HOSTS") or []
     host = next((h for h in hosts if not h.startswith(".")), None)
     if host is None:
-        return url_for("auth.join", code=code, _external=True)
+        return url_for(endpoint, **values, _external=True)
     scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
-    return f"{scheme}://{host}{url_for('auth.join', code=code)}"
+    return f"{scheme}://{host}{url_for(endpoint, **values)}"
+
+
+def invitation_link(code: str) -> str:
+    """The join link of an invitation (see :func:`link_to_hand_over`)."""
+    return link_to_hand_over("auth.join", code=code)
 
 
 def register(app: Flask) -> None:

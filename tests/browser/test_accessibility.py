@@ -20,6 +20,7 @@ from tests.fixtures.browser import (
     LiveServer,
     agree,
     fill_page_with_mouse,
+    keep_recovery_codes,
     new_context,
     screenshot,
     sign_in,
@@ -69,7 +70,9 @@ def test_intern_pages_have_no_serious_accessibility_violations(
     page.fill("#confirm", "correct horse battery")
     page.select_option("#locale", locale)
     page.click("form button[type=submit].primary")
-    expect(page).to_have_url(re.compile(r"/me/consent$"))
+    expect(page).to_have_url(re.compile(r"/auth/recovery-codes$"))
+    check(page, f"a11y-recovery-codes-{locale}", problems)
+    keep_recovery_codes(page)
     expect(page.locator("html")).to_have_attribute("lang", re.compile(rf"^{locale}"))
     check(page, f"a11y-consent-{locale}", problems)
     agree(page)

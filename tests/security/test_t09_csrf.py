@@ -23,6 +23,7 @@ SENDER = {
     "auth.sign_up": "anonymous",
     "auth.join": "anonymous",
     "auth.second_factor": "anonymous",
+    "auth.reset_password": "anonymous",
 }
 SENDER_BY_BLUEPRINT = {
     "auth": "intern",

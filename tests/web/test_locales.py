@@ -28,6 +28,8 @@ from readiness.reports.formatting import (
     ruby_inline,
     ruby_markup,
 )
+from readiness.services.assessments import plan_for
+from readiness.state import current_state
 from tests.fixtures.accounts import Join, MakeUser, SignedIn, give_consent, invite, submit_sign_up
 from tests.fixtures.database import EnglishBrowserClient
 from tests.fixtures.html import csrf_token, hidden_value
@@ -164,7 +166,7 @@ def test_dates_and_money_follow_the_locale() -> None:
     assert format_yen(1500000, "id") == "JP¥1.500.000"
 
 
-def test_the_coordinator_reads_a_vietnamese_intern_in_japanese(
+def test_the_coordinator_reads_a_vietnamese_intern_in_japanese_and_her_plan_in_both(
     app: Flask,
     definition,
     full_answers: dict[str, Any],
@@ -193,8 +195,21 @@ def test_the_coordinator_reads_a_vietnamese_intern_in_japanese(
     pdf = coordinator.get(f"/coordinator/interns/{user_id}/assessments/{assessment_id}/plan.pdf")
     text = plain(pdf_text(pdf.data))
     assert "Trần Thị Hoa" in text
-    assert heading("plan", "ja") in text
-    assert plain(heading("plan", "vi")) not in text  # the Japanese-only version for the file
+    # Bilingual for the coordinator: the intern's Vietnamese with Japanese beside it, so both
+    # can read the same sheet together.
+    assert plain(heading("plan", "vi", bilingual=True)) in text
+    first_step = plan_of(app, assessment_id).steps[0]
+    assert plain(localize(first_step.title, "vi")) in text
+    assert plain(localize(first_step.title, "ja")) in text
+    # The cover says who, from where, in which trade, returning when, with which organisation.
+    cover = plain(pdf_text(pdf.data, pages=[0]))
+    country = definition.questions[definition.plan.plan.profile.country]
+    vietnam = next(o for o in country.options if o.id == full_answers[country.id])
+    assert plain(localize(vietnam.label, "vi")) in cover
+    assert plain(localize(vietnam.label, "ja")) in cover
+    assert plain(format_date(full_answers["planned_return"], "vi")) in cover
+    assert "Org V" in cover
+    assert plain(heading("home_country", "vi", bilingual=True)) in cover
 
 
 def test_amounts_also_show_in_the_home_currency_at_the_configured_rate(
@@ -299,3 +314,9 @@ def test_form_errors_are_in_the_visitors_language(client: FlaskClient) -> None:
     )
     assert "Hãy điền mục này." in response.text
     assert "This field is required" not in response.text
+
+
+def plan_of(app: Flask, assessment_id: int) -> Any:
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        return plan_for(assessment, current_state().definitions.get(assessment.questionnaire_id))
