@@ -25,11 +25,13 @@ from readiness.extensions import db
 from readiness.models import COORDINATOR, INTERN, Assessment, Organisation, User
 from readiness.services.accounts import create_user, find_user, issue_enrolment_code
 from readiness.services.assessments import (
+    plan_for,
     refresh_intern_summary,
     save_page,
     start_assessment,
     submit_assessment,
 )
+from readiness.services.checklist import mark_step
 from readiness.services.organisations import ensure_organisation
 from readiness.services.privacy import record_consent
 from readiness.state import current_state
@@ -102,6 +104,8 @@ class Round:
     answers: dict[str, Any]
     pages: int | None
     submit: bool
+    #: How many of the plan's first steps the intern has ticked off since.
+    steps_done: int = 0
 
 
 def play_rounds(user: User, definition: AssessmentDefinition, rounds: list[Round]) -> None:
@@ -112,6 +116,10 @@ def play_rounds(user: User, definition: AssessmentDefinition, rounds: list[Round
         answer_pages(assessment, definition, played.answers, played.pages)
         if played.submit:
             submit_assessment(assessment, scorer, dt.date.today())
+            plan = plan_for(assessment, definition)
+            if plan is not None:
+                for step in plan.steps[: played.steps_done]:
+                    mark_step(assessment, plan, step.id, done=True)
     refresh_intern_summary(user)
 
 
@@ -145,7 +153,8 @@ def _named_interns(
         if user is None:
             continue
         rounds = [
-            Round(sets[r["answers"]], r.get("pages"), bool(r["submit"])) for r in intern["rounds"]
+            Round(sets[r["answers"]], r.get("pages"), bool(r["submit"]), r.get("steps_done", 0))
+            for r in intern["rounds"]
         ]
         if rounds:
             record_consent(user, "en")

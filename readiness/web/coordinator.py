@@ -31,7 +31,7 @@ from readiness.core.points import whole
 from readiness.core.readings import whole_number
 from readiness.i18n import select_locale
 from readiness.logs import security_event
-from readiness.models import COORDINATOR, Organisation, ReportJob
+from readiness.models import COORDINATOR, Organisation, ReportJob, User
 from readiness.queue import MAX_ATTEMPTS
 from readiness.reports.formatting import BAND_MARKS, band_class, format_date, score_text
 from readiness.services.accounts import qr_svg
@@ -44,6 +44,7 @@ from readiness.services.cohort import (
     cohort_summary,
     dashboard_page,
     dashboard_query,
+    latest_scores,
     matching_interns,
     not_ready_rule,
 )
@@ -252,6 +253,7 @@ def intern(user_id: int) -> str:
     return render_template(
         "coordinator/intern.html",
         person=person,
+        not_ready=_not_ready_words(person),
         assessments=assessments,
         latest=latest,
         card=card,
@@ -264,6 +266,16 @@ def intern(user_id: int) -> str:
         reset_form=ActionForm(),
         reset_code_active=has_reset_code(person),
     )
+
+
+def _not_ready_words(person: User) -> str:
+    """Why this intern is not ready, as the dashboard's column says it ("" when they are not)."""
+    default = current_state().definitions.default
+    rule = not_ready_rule(default, _not_ready_months())
+    dimensions = [d.id for d in default.rules.dimensions]
+    scores = latest_scores([person.id])[person.id]
+    reasons = not_ready_reasons(rule, person, scores, dimensions, dt.date.today())
+    return TableLabels.of(default, select_locale(), STATUS_LABELS).reasons(reasons)
 
 
 @bp.post("/interns/<int:user_id>/reset-code")

@@ -262,3 +262,14 @@ def test_the_dashboard_filter_chart_table_and_csv_say_the_same(
     assert rows["behind"]["Not ready: why (code)"] == "overdue"
     assert rows["no-result"]["Not ready: why (code)"] == "not_submitted"
     assert rows["struggling"]["Not ready: why (code)"].startswith("overall_low")
+    behind = next(row for row in csv.DictReader(io.StringIO(exported)) if row["Name"] == "behind")
+    page = client.get(f"/coordinator/interns/{user_id_of(app, 'behind')}").text
+    assert "Not ready: overdue plan steps" in page  # the intern's page says it too
+    assert behind["Planned return"] == soon.isoformat()
+    calm = client.get(f"/coordinator/interns/{user_id_of(app, 'well-along')}").text
+    assert "Not ready:" not in calm
+
+
+def user_id_of(app: Flask, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
