@@ -153,6 +153,7 @@ def test_upgrading_past_0006_fills_in_the_plan_progress(empty_app: Flask) -> Non
         _write_answers(assessment, definition.visible_answers(answers), utcnow())
         assert submit_assessment(assessment, Scorer(definition), dt.date(2026, 11, 1))
         assert user.next_step_due is not None
+        db.session.remove()  # PostgreSQL: no open transaction may hold the tables it alters
         downgrade(revision="0005")
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output

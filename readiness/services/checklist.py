@@ -96,11 +96,14 @@ def _refresh_next_step_due(assessment: Assessment) -> None:
         db.session.commit()
 
 
-def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: str) -> bytes:
-    """Every dated step, and the planned return, as all-day events (RFC 5545, icalendar).
+def plan_calendar(
+    assessment: Assessment, plan: ActionPlan, locale: str, title: str, return_title: str
+) -> bytes:
+    """Every dated step, the language test and the planned return as all-day events
+    (RFC 5545, icalendar); steps already ticked off start with "✓".
 
-    Event ids stay the same for the same step, so importing the file again updates the
-    events instead of adding copies.
+    Event ids belong to the intern and the step, not to one assessment, so importing the
+    file again, after a re-assessment too, updates the events instead of adding copies.
     """
     calendar = Calendar()
     calendar.add("prodid", "-//readiness//action plan//EN")
@@ -110,7 +113,7 @@ def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: 
 
     def add_event(uid: str, day: str, summary: str, description: str | None = None) -> None:
         event = Event()
-        event.add("uid", f"assessment-{assessment.id}-{uid}@readiness")
+        event.add("uid", f"intern-{assessment.user_id}-{uid}@readiness")
         event.add("dtstamp", stamp)
         event.add("dtstart", dt.date.fromisoformat(day))
         event.add("summary", summary)
@@ -118,10 +121,16 @@ def plan_calendar(assessment: Assessment, plan: ActionPlan, locale: str, title: 
             event.add("description", description)
         calendar.add_component(event)
 
+    done = done_steps(assessment)
     for step in plan.steps:
-        add_event(
-            f"step-{step.id}", step.due, localize(step.title, locale), localize(step.detail, locale)
-        )
+        mark = "✓ " if step.id in done else ""
+        summary = mark + localize(step.title, locale)
+        add_event(f"step-{step.id}", step.due, summary, localize(step.detail, locale))
+    goal = plan.language
+    if goal is not None and goal.test_date:
+        test = localize(goal.test_name, locale)
+        target = localize(goal.target_label, locale) if goal.target else ""
+        add_event("language-test", goal.test_date, f"{test} {target}".strip())
     if plan.return_date:
-        add_event("return", plan.return_date, title)
+        add_event("return", plan.return_date, return_title)
     return bytes(calendar.to_ical())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -51,7 +51,8 @@ class DashboardQuery:
     ) -> DashboardQuery:
         """Read query-string arguments, dropping anything malformed instead of failing.
 
-        ``not_ready=1`` keeps only the interns ``not_ready`` finds not ready.
+        ``not_ready=1`` keeps only the interns ``not_ready`` finds not ready, within the
+        "returning within" months when those are given.
         """
 
         def text(name: str) -> str | None:
@@ -65,6 +66,10 @@ class DashboardQuery:
         if sort not in SORTS and sort not in dimensions:
             sort = "return"
         dimension = text("dimension")
+        returning_within = number("returning_within", 0, 120)
+        if not_ready is not None and returning_within is not None:
+            # The coordinator's own window replaces the configured one.
+            not_ready = replace(not_ready, within_months=returning_within)
         return cls(
             country=text("country"),
             field=text("field"),
@@ -72,7 +77,7 @@ class DashboardQuery:
             status=text("status"),
             dimension=dimension if dimension in dimensions else None,
             band=text("band"),
-            returning_within=number("returning_within", 0, 120),
+            returning_within=returning_within,
             not_ready=not_ready if args.get("not_ready") == "1" else None,
             sort=sort,
             descending=args.get("order") == "desc",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from readiness.core.attention import NotReadyRule, Reasons
 from readiness.core.dates import months_until
@@ -38,8 +40,8 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int | float):
-        return value
+    if isinstance(value, int | float | dt.date):
+        return value  # numbers stay numbers, dates dates (ISO text in a CSV)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -202,7 +204,7 @@ def _intern_row(
     planned = user.planned_return
     reasons = not_ready_reasons(rule, user, scores, dimension_ids, today)
     row += [
-        planned.isoformat() if planned else None,
+        planned,
         months_until(planned.isoformat(), today) if planned else None,
         labels.reasons(reasons),
     ]
@@ -212,8 +214,9 @@ def _intern_row(
 
 
 def xlsx_bytes(header: list[str], rows: Iterable[list[Any]], title: str) -> bytes:
-    """The same table as an Excel workbook (openpyxl): a bold, frozen header row, numbers as
-    numbers, and text a spreadsheet would run as a formula neutralised as in the CSV."""
+    """The same table as an Excel workbook (openpyxl): a bold, frozen header row with a
+    filter, columns wide enough for their header, numbers as numbers, dates as dates, and
+    text a spreadsheet would run as a formula neutralised as in the CSV."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -223,7 +226,20 @@ def xlsx_bytes(header: list[str], rows: Iterable[list[Any]], title: str) -> byte
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe_cell(cell) for cell in row])
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    for number, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = _width(name)
     sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _width(text: str) -> float:
+    """A column width that shows its header: wide characters (Japanese) count twice."""
+    wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return float(min(max(wide + 2, 10), 40))

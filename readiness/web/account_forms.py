@@ -99,6 +99,12 @@ class PasswordResetForm(Form):
     confirm = _password_again()
 
 
+class NewRecoveryCodesForm(Form):
+    """New recovery codes replace the old ones: the current password confirms it."""
+
+    current = PasswordField(_l("Current password"), validators=[REQUIRED, at_most(128)])
+
+
 class SignUpForm(NewAccountForm):
     display_name = StringField(
         _l("Your name, as it should appear on your plan (optional)"),

@@ -34,6 +34,7 @@ from readiness.web.access import signed_in_user
 from readiness.web.account_forms import (
     EnrolmentForm,
     JoinForm,
+    NewRecoveryCodesForm,
     PasswordChangeForm,
     PasswordResetForm,
     SignInForm,
@@ -288,27 +289,32 @@ RECOVERY_PENDING = "recovery_codes"
 
 @bp.route("/recovery-codes", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT"], methods=["POST"])
 def recovery_codes() -> ResponseReturnValue:
     """The intern's recovery codes: shown (and downloadable) only until they say they kept
-    them; after that, only how many are left and a way to make new ones."""
+    them; after that, how many are left and new ones for the current password (a borrowed
+    session alone cannot make codes that outlive it)."""
     user = signed_in_user()
-    form = ActionForm()
     if user.role != INTERN:
         abort(403)
-    if form.validate_on_submit():
-        if request.form.get("action") == "new":
+    kept, renew = ActionForm(), NewRecoveryCodesForm()
+    if request.form.get("action") == "new" and renew.validate_on_submit():
+        if accounts.password_matches(user, renew.current.data):
             session[RECOVERY_PENDING] = recovery.issue_recovery_codes(user)
             security_event("recovery_codes_made", user_id=user.id)
             return redirect(url_for("auth.recovery_codes"), 303)
+        renew.current.errors.append(_("The current password is not correct."))
+    elif request.form.get("action") == "kept" and kept.validate_on_submit():
         session.pop(RECOVERY_PENDING, None)
         return redirect(url_for("intern.home"), 303)
     page = render_template(
         "auth/recovery_codes.html",
-        form=form,
+        form=kept,
+        renew=renew,
         codes=session.get(RECOVERY_PENDING),
         unused=recovery.unused_recovery_codes(user),
     )
-    return page
+    return page, form_status(renew)
 
 
 @bp.get("/recovery-codes.txt")

@@ -86,6 +86,8 @@ from readiness.web.forms import ActionForm, form_status
 from readiness.web.templating import STATUS_LABELS, invitation_link, link_to_hand_over
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+#: Coordinators work in Japan: times they hand on are in Japan time.
+JAPAN = dt.timezone(dt.timedelta(hours=9), "JST")  # no daylight saving time
 
 
 def _organisation() -> Organisation:
@@ -116,7 +118,7 @@ def dashboard() -> str:
     return render_template(
         "coordinator/dashboard.html",
         page=page,
-        rows=table_rows(page, definition, rule, today),
+        rows=table_rows(page, definition, query.not_ready or rule, today),
         rule=rule,
         query=query,
         definition=definition,
@@ -232,7 +234,7 @@ def _exported_table(detail: str) -> tuple[list[str], list[list[Any]], dt.date]:
     interns = list(matching_interns(current_user.organisation_id, query, today))
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
     labels = TableLabels.of(definition, select_locale(), statuses)
-    rule = not_ready_rule(definition, _not_ready_months())
+    rule = query.not_ready or not_ready_rule(definition, _not_ready_months())
     header, lazy_rows = intern_table(interns, definition, labels, rule, today)
     rows = list(lazy_rows)  # read before the access log's commit expires the loaded interns
     record_access(current_user, CSV_EXPORT, [user.id for user, _ in interns], detail)
@@ -294,7 +296,7 @@ def reset_code(user_id: int) -> ResponseReturnValue:
         person=person,
         code=code,
         hours=hours,
-        expires=expires,
+        expires=expires.replace(tzinfo=dt.UTC).astimezone(JAPAN),
         link=link,
         qr=Markup(qr_svg(link)),  # noqa: S704 - made by segno from our own link
     )

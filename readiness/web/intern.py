@@ -203,6 +203,7 @@ def result(assessment_id: int) -> ResponseReturnValue:
         definition=definition,
         plan=plan,
         ticks=checklist(assessment, plan, dt.date.today()) if plan else None,
+        can_tick=True,
         qr={},
     )
 
@@ -233,7 +234,9 @@ def plan_ics(assessment_id: int) -> Response:
     """The dated steps and the return as a calendar file to add to the phone's calendar."""
     assessment, plan = submitted_plan(assessment_id)
     locale = select_locale()
-    body = plan_calendar(assessment, plan, locale, label("plan", locale))
+    body = plan_calendar(
+        assessment, plan, locale, label("plan", locale), label("planned_return", locale)
+    )
     return attachment(body, "text/calendar", "readiness-plan.ics")
 
 

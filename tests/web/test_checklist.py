@@ -146,13 +146,19 @@ def test_the_dated_steps_come_as_a_calendar_file(intern: InternBrowser, submitte
     calendar = Calendar.from_ical(response.data)
     events = calendar.walk("VEVENT")
     uids = {str(event["UID"]) for event in events}
-    assert {f"assessment-{submitted}-step-{step}@readiness" for step in steps} <= uids
-    assert f"assessment-{submitted}-return@readiness" in uids
+    owner = re.match(r"intern-(\d+)-", next(iter(uids))).group(1)
+    assert {f"intern-{owner}-step-{step}@readiness" for step in steps} <= uids
+    summaries = {str(event["UID"]): str(event["SUMMARY"]) for event in events}
+    assert summaries[f"intern-{owner}-return@readiness"] == "Planned return"
+    assert "JLPT" in summaries[f"intern-{owner}-language-test@readiness"]
     for event in events:
         assert isinstance(event.decoded("DTSTART"), dt.date)
         assert str(event["SUMMARY"]).strip()
+    tick(client, submitted, steps[0], done=True)
     again = Calendar.from_ical(client.get(f"/assessments/{submitted}/plan.ics").data)
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == uids  # stable: re-import updates
+    ticked = {str(e["UID"]): str(e["SUMMARY"]) for e in again.walk("VEVENT")}
+    assert ticked[f"intern-{owner}-step-{steps[0]}@readiness"].startswith("✓ ")
 
 
 def test_a_reassessment_starts_from_the_last_answers(

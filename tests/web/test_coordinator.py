@@ -209,6 +209,11 @@ def test_csv_export_of_the_filtered_table(
     assert "Intern Alpha" not in only_new
 
 
+def alpha_csv_return(csv_rows: list[list[str]]) -> str:
+    alpha = next(row for row in csv_rows if row[0] == "Intern Alpha")
+    return alpha[csv_rows[0].index("Planned return")]
+
+
 def test_the_same_table_as_an_excel_workbook(
     app: Flask, two_organisations: dict[str, Any], join: Join, signed_in: SignedIn
 ) -> None:
@@ -228,6 +233,11 @@ def test_the_same_table_as_an_excel_workbook(
     alpha = next(row for row in rows if row[0] == "Intern Alpha")
     overall = alpha[rows[0].index("Overall")]
     assert isinstance(overall, int)  # numbers stay numbers
+    back = alpha[rows[0].index("Planned return")]
+    assert isinstance(back, dt.datetime)  # dates stay dates (Excel sorts and filters them)
+    assert back.date().isoformat() == alpha_csv_return(csv_rows)
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.column_dimensions["A"].width >= 10
     formula = next(row for row in rows if str(row[0]).endswith('"x")'))
     assert formula[0] == '\'=HYPERLINK("http://127.0.0.1:9/","x")'  # text, never a formula
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -100,6 +100,11 @@ def test_the_plans_progress_follows_the_interns_ticks(
     )
     assert re.search(r"\b0\b", before)
     assert progress() != before
+    # The step itself is marked done in the plan the coordinator reads, without a button.
+    page = coordinator.get(f"/coordinator/interns/{user_id}").text
+    step = page[page.index(f'id="step-{step_id}"') :][:1500]
+    assert "Done on" in step
+    assert "/steps/" not in page  # the coordinator cannot tick for the intern
 
 
 def test_opening_an_interns_page_is_logged(

@@ -28,7 +28,7 @@ from readiness.reports.formatting import (
     ruby_inline,
     ruby_markup,
 )
-from readiness.services.assessments import plan_for
+from readiness.services.assessments import plan_for, stored_scorecard
 from readiness.state import current_state
 from tests.fixtures.accounts import Join, MakeUser, SignedIn, give_consent, invite, submit_sign_up
 from tests.fixtures.database import EnglishBrowserClient
@@ -201,6 +201,10 @@ def test_the_coordinator_reads_a_vietnamese_intern_in_japanese_and_her_plan_in_b
     first_step = plan_of(app, assessment_id).steps[0]
     assert plain(localize(first_step.title, "vi")) in text
     assert plain(localize(first_step.title, "ja")) in text
+    card = stored_card(app, assessment_id)
+    overall_band = card.band(card.overall_band)["label"]
+    assert plain(localize(overall_band, "vi")) in text
+    assert plain(localize(overall_band, "ja")) in text  # the levels in both languages too
     # The cover says who, from where, in which trade, returning when, with which organisation.
     cover = plain(pdf_text(pdf.data, pages=[0]))
     country = definition.questions[definition.plan.plan.profile.country]
@@ -320,3 +324,8 @@ def plan_of(app: Flask, assessment_id: int) -> Any:
     with app.app_context():
         assessment = db.session.get(Assessment, assessment_id)
         return plan_for(assessment, current_state().definitions.get(assessment.questionnaire_id))
+
+
+def stored_card(app: Flask, assessment_id: int) -> Any:
+    with app.app_context():
+        return stored_scorecard(db.session.get(Assessment, assessment_id))

@@ -244,6 +244,9 @@ def test_the_dashboard_filter_chart_table_and_csv_say_the_same(
     assert "3 of them are not ready" in returning
     assert 'href="/coordinator/?not_ready=1"' in returning
     assert "or plan steps overdue" in returning  # the definition is on the page
+    # Both kinds are named "not ready" in the legend, as the sentence counts them.
+    assert "Not ready: not submitted" in returning
+    assert "Not ready: low score or overdue steps" in returning
     # Colours: "not ready" is the lowest band's colour, and only the top band's green.
     assert "#d64545" in returning
     assert "#2f9e6a" in returning
@@ -273,3 +276,20 @@ def test_the_dashboard_filter_chart_table_and_csv_say_the_same(
 def user_id_of(app: Flask, username: str) -> int:
     with app.app_context():
         return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_the_coordinators_own_window_replaces_the_configured_one(
+    app: Flask, two_organisations: dict[str, Any], make_user: MakeUser, signed_in: SignedIn
+) -> None:
+    later = dt.date.today() + dt.timedelta(days=270)  # about nine months ahead
+    make_user("far-low", INTERN, "Org A", planned_return=later, latest_overall=10.0)
+    client = signed_in("coord-a")
+    assert "far-low" not in client.get("/coordinator/?not_ready=1").text  # six months
+    wider = client.get("/coordinator/?not_ready=1&returning_within=12").text
+    assert "far-low" in wider
+    assert "overall score in the lowest band" in wider  # the column uses the same window
+    exported = client.get("/coordinator/export.csv?not_ready=1&returning_within=12")
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert [row["Not ready: why (code)"] for row in rows if row["User name"] == "far-low"] == [
+        "overall_low"
+    ]

@@ -142,6 +142,7 @@ def test_signing_up_alone_gives_recovery_codes_to_keep(app: Flask) -> None:
     after = client.get("/auth/recovery-codes").text
     assert not CODE.search(after)  # shown only once
     assert "8 unused recovery codes" in after
+    assert "coordinators of" not in after  # no organisation: nobody to give a reset code
     assert client.get("/auth/recovery-codes.txt").status_code == 404
 
     phone = app.test_client()
@@ -151,7 +152,14 @@ def test_signing_up_alone_gives_recovery_codes_to_keep(app: Flask) -> None:
     assert reset(app.test_client(), "solo-intern", codes[3]).status_code == 422  # once
     # New codes: the old ones stop working.
     page = phone.get("/auth/recovery-codes").text
-    phone.post("/auth/recovery-codes", data={"csrf_token": csrf_token(page), "action": "new"})
+    token = csrf_token(page)
+    refused = phone.post(
+        "/auth/recovery-codes", data={"csrf_token": token, "action": "new", "current": "guess"}
+    )
+    assert refused.status_code == 422  # a borrowed session alone cannot make new codes
+    assert not CODE.search(refused.text)
+    fields = {"csrf_token": token, "action": "new", "current": NEW_PASSWORD}
+    assert phone.post("/auth/recovery-codes", data=fields).status_code == 303
     fresh = CODE.findall(phone.get("/auth/recovery-codes").text)
     assert len(fresh) == recovery.RECOVERY_CODES
     assert not set(fresh) & set(codes)
