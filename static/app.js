@@ -132,3 +132,24 @@
     form.addEventListener("change", keep);
   });
 })();
+
+// The error summary: focus moves to it when the page opens, so a screen reader reads it and
+// the keyboard starts there; each link focuses its field and shows the whole question.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var question = field.closest("fieldset") || field;
+      question.scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+    });
+  });
+})();

@@ -1,0 +1,42 @@
+"""The intern's phone at 360x740: errors you can reach, honest progress and resume."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.fixtures.browser import LiveServer, sign_up
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_refused_next_opens_at_a_summary_that_links_to_each_problem(
+    live_server: LiveServer, phone: Page
+) -> None:
+    base = live_server.url
+    sign_up(phone, base, "phone-errors")
+    phone.click("form[action$='/assessments'] button")
+    phone.click(".buttons button[value=next]")  # nothing answered
+    summary = phone.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    box = summary.bounding_box()
+    assert box is not None
+    assert box["y"] < 740  # on the first screen, not 3,000 px further down
+    links = summary.locator("a")
+    count = links.count()
+    assert count >= 2
+    expect(summary.locator("h2")).to_contain_text(f"{count} problems")
+    last = links.nth(count - 1)
+    target = last.get_attribute("href")
+    assert target
+    assert target.startswith("#")
+    last.click()
+    focused = phone.evaluate("document.activeElement.id")
+    assert focused == target[1:]
+    field_box = phone.locator(target).bounding_box()
+    assert field_box is not None
+    assert 0 <= field_box["y"] < 740  # the field is on screen
+    assert re.search(r"/pages/", phone.url)
