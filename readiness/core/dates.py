@@ -7,6 +7,16 @@ import datetime as dt
 
 from readiness.core.model import parse_iso_date
 
+#: Interns and coordinators are in Japan: times shown to them are Japan time (no daylight
+#: saving time there, so a fixed offset is exact).
+JAPAN_TIME = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def japan_time(moment: dt.datetime) -> dt.datetime:
+    """A stored time (naive UTC, as the database keeps it) in Japan time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(JAPAN_TIME)
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day when that month is shorter)."""

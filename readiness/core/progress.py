@@ -47,10 +47,50 @@ class Progress:
         index = self.position(page_id)
         return self.pages[index - 1] if index else None
 
+    @cached_property
+    def _shown_question_ids(self) -> frozenset[str]:
+        return frozenset(self.definition.visibility(self.answers)[1])
+
+    def _counted(self) -> list[Question]:
+        """The questions progress counts: those shown, less the ones not required that the
+        intern left empty on a page they saved (skipped by choice, not work left)."""
+        return [
+            q
+            for page in self.pages
+            for q in page.questions
+            if q.id in self._shown_question_ids
+            and (
+                q.id in self.answers
+                or q.requirement == "required"
+                or page.id not in self.saved_pages
+            )
+        ]
+
+    @property
+    def question_count(self) -> int:
+        """Questions still to answer or answered (a conditional one counts once it shows)."""
+        return len(self._counted())
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self._counted() if q.id in self.answers)
+
     def percent_done(self) -> int:
-        pages = self.pages
-        done = sum(1 for p in pages if p.id in self.saved_pages)
-        return round(100 * done / len(pages)) if pages else 0
+        """The one progress figure every page shows: answered questions of those shown.
+
+        Pages and questions that depend on answers count once those answers are given (an
+        answer that opens a page adds its questions to the total).
+        """
+        total = self.question_count
+        return round(100 * self.answered_count / total) if total else 0
+
+    def first_to_finish(self) -> Page | None:
+        """Where "Continue" goes: the first page that is not saved or still lacks a required
+        answer (None: everything is done; the review is next)."""
+        missing = {page.id for page, _question in self.missing_required()}
+        return next(
+            (p for p in self.pages if p.id not in self.saved_pages or p.id in missing), None
+        )
 
     def missing_required(self) -> list[tuple[Page, Question]]:
         """Shown required questions without an answer, in order."""

@@ -24,7 +24,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from readiness.core.attention import NotReadyRule
-from readiness.core.dates import months_until
+from readiness.core.dates import japan_time, months_until
 from readiness.core.definitions import AssessmentDefinition
 from readiness.core.model import localize
 from readiness.core.points import whole
@@ -86,8 +86,6 @@ from readiness.web.forms import ActionForm, form_status
 from readiness.web.templating import STATUS_LABELS, invitation_link, link_to_hand_over
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
-#: Coordinators work in Japan: times they hand on are in Japan time.
-JAPAN = dt.timezone(dt.timedelta(hours=9), "JST")  # no daylight saving time
 
 
 def _organisation() -> Organisation:
@@ -296,7 +294,7 @@ def reset_code(user_id: int) -> ResponseReturnValue:
         person=person,
         code=code,
         hours=hours,
-        expires=expires.replace(tzinfo=dt.UTC).astimezone(JAPAN),
+        expires=japan_time(expires),
         link=link,
         qr=Markup(qr_svg(link)),  # noqa: S704 - made by segno from our own link
     )

@@ -113,12 +113,13 @@ def start() -> ResponseReturnValue:
 
 @bp.get("/assessments/<int:assessment_id>")
 def resume(assessment_id: int) -> ResponseReturnValue:
-    """Send the intern to where they stopped: the first unsaved page, or the review."""
+    """Send the intern to where there is work left: the first page not saved or still missing
+    a required answer (a half-finished page is not skipped), or the review."""
     assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
         return redirect(url_for("intern.result", assessment_id=assessment.id))
     progress = progress_of(assessment, definition_of(assessment))
-    page = progress.first_unsaved()
+    page = progress.first_to_finish()
     if page is None:
         return redirect(url_for("intern.review", assessment_id=assessment.id))
     return redirect(url_for("intern.page", assessment_id=assessment.id, page_id=page.id))

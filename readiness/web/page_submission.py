@@ -44,6 +44,7 @@ META_FIELDS = {
     "page_version",
     "action",
     "locale",
+    "return_to",
 }
 #: "language" saves what is valid, like "save", and shows the same page in another language.
 ACTIONS = ("next", "back", "save", "language")
@@ -254,6 +255,11 @@ class PageSubmission:
         following = after.next_page(self.page.id)
         if action == "save":
             return (following or self.page).id, url_for("intern.home")
+        if request.form.get("return_to") == "review":
+            # Changed from the review page: back to it, not through the pages after this one.
+            return following.id if following else None, url_for(
+                "intern.review", assessment_id=assessment_id
+            )
         if following is None:
             return None, url_for("intern.review", assessment_id=assessment_id)
         return following.id, url_for(
@@ -264,7 +270,6 @@ class PageSubmission:
 def render_page(
     submission: PageSubmission, form: AnswerForm, progress: Progress, status: int = 200
 ) -> tuple[str, int]:
-    pages = progress.pages
     index = progress.position(submission.page.id) or 0
     html = render_template(
         "intern/page.html",
@@ -275,8 +280,7 @@ def render_page(
         assessment=submission.assessment,
         locale=submission.locale,
         page_number=index + 1,
-        page_count=len(pages),
-        percent=progress.percent_done(),
+        progress=progress,
         previous=progress.previous_page(submission.page.id),
         live_conditions=submission.live_conditions(),
     )

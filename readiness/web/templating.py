@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from readiness.core.dates import japan_time
 from readiness.core.locales import babel_code
 from readiness.core.model import (
     ChoiceQuestion,
@@ -111,6 +112,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         t=translate,
         ruby=ruby,
+        japan_time=japan_time,
         select_locale=select_locale,
         locales=LOCALES,
         status_labels=STATUS_LABELS,

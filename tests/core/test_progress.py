@@ -31,7 +31,16 @@ def test_pages_open_in_order(
     assert progress.first_unsaved().id == "trade_skills"
     assert progress.previous_page("trade_skills").id == "profile"
     assert progress.previous_page("profile") is None
-    assert progress.percent_done() == 14  # 1 of 7 pages
+    # Answers on every page, but only "profile" saved: every answer given counts.
+    assert progress.percent_done() == round(100 * progress.answered_count / progress.question_count)
+    profile_only = {
+        q.id: full_answers[q.id]
+        for q in definition.pages["profile"].questions
+        if q.id in full_answers
+    }
+    some = Progress(definition, profile_only, frozenset({"profile"}))
+    assert 0 < some.percent_done() < 30
+    assert some.answered_count == len(profile_only)
 
 
 def test_missing_required_answers_are_listed_in_order(
