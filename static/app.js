@@ -153,3 +153,27 @@
     });
   });
 })();
+
+// Wide screens show the header's menu links inline (CSS does it where the browser can style
+// a closed <details>; this opens it elsewhere).
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var menu = document.querySelector("details.menu");
+    if (menu && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) menu.open = true;
+  });
+})();
+
+// A link to a step or section inside a folded part of the page opens that part.
+(function () {
+  "use strict";
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    for (var box = target.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
+    target.scrollIntoView();
+  }
+  document.addEventListener("DOMContentLoaded", openTarget);
+  window.addEventListener("hashchange", openTarget);
+})();

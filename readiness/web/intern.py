@@ -194,6 +194,7 @@ def result(assessment_id: int) -> ResponseReturnValue:
     previous = previous_result(assessment)
     definition = current_state().definitions.get(assessment.questionnaire_id)
     plan = plan_for(assessment, definition) if definition else None
+    today = dt.date.today()
     return render_template(
         "intern/result.html",
         assessment=assessment,
@@ -203,7 +204,8 @@ def result(assessment_id: int) -> ResponseReturnValue:
         form=ActionForm(),
         definition=definition,
         plan=plan,
-        ticks=checklist(assessment, plan, dt.date.today()) if plan else None,
+        months_left=months_until(plan.return_date, today) if plan and plan.return_date else None,
+        ticks=checklist(assessment, plan, today) if plan else None,
         can_tick=True,
         qr={},
     )

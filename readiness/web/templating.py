@@ -27,7 +27,7 @@ from readiness.core.model import (
 from readiness.core.readings import shown_number
 from readiness.i18n import LOCALES, select_locale
 from readiness.models import IN_PROGRESS, NOT_STARTED, REASSESSED, SUBMITTED
-from readiness.reports.formatting import format_date, ruby_markup, template_helpers
+from readiness.reports.formatting import format_date, ruby_inline, ruby_markup, template_helpers
 from readiness.state import current_state
 
 #: An intern's assessment status, as coordinators read it.
@@ -42,6 +42,11 @@ STATUS_LABELS = {
 def translate(text: dict[str, str] | None) -> str:
     """Text from the YAML in the current locale, with fallback (a Jinja global: ``t``)."""
     return localize(text, select_locale())
+
+
+def ruby_text(text: dict[str, str] | None) -> str:
+    """Text with furigana written out in brackets, for places that take no markup (menus)."""
+    return ruby_inline(localize_source(text, select_locale()))
 
 
 def ruby(text: dict[str, str] | None) -> Markup:
@@ -112,6 +117,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         t=translate,
         ruby=ruby,
+        ruby_text=ruby_text,
         japan_time=japan_time,
         select_locale=select_locale,
         locales=LOCALES,

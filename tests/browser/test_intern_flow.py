@@ -65,7 +65,12 @@ def test_an_intern_signs_up_answers_leaves_resumes_submits_and_downloads_the_pdf
     screenshot(later, "review-360")
     later.click("form[action$='/submit'] button[type=submit]")
     expect(later).to_have_url(re.compile(r"/result$"))
+    # The first screen: the overall result, the next steps and the download; details folded.
+    expect(later.locator("section.overall")).to_be_in_viewport()
+    expect(later.locator("a.primary[href$='/plan.pdf']")).to_be_in_viewport()
     chart = later.locator("figure.chart")
+    expect(chart).to_be_hidden()
+    later.click("#scores-fold > summary")
     expect(chart).to_be_visible()
     assert chart.locator("rect").count() >= len(definition.rules.dimensions)
     screenshot(later, "result-360")

@@ -32,6 +32,8 @@ def test_the_whole_assessment_can_be_done_with_the_keyboard_alone(
     tab_to(phone, "form[action$='/submit'] button[type=submit]")
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"/result$"))
+    tab_to(phone, "#scores-fold > summary")
+    phone.keyboard.press("Enter")  # the folded scores open from the keyboard too
     expect(phone.locator("figure.chart")).to_be_visible()
 
 
