@@ -102,6 +102,7 @@
       });
     } catch (e) { /* storage unavailable: nothing was kept */ }
   }
+  window.readinessForms = { snapshot: snapshot, restore: restore };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.signout").forEach(function (out) {
       out.addEventListener("submit", forget);
@@ -176,4 +177,176 @@
   }
   document.addEventListener("DOMContentLoaded", openTarget);
   window.addEventListener("hashchange", openTarget);
+})();
+
+// Offline first. The service worker (/sw.js) keeps the pages already opened. Here, a page
+// sent without a connection is kept on the phone (IndexedDB, in order) instead of being lost;
+// the page says it is waiting, and it is sent when the connection returns, through the same
+// form post and the same server checks. A page saved elsewhere meanwhile is a conflict: the
+// server keeps what it has and answers 409, and the phone keeps its answers and shows them
+// on that page. Without JavaScript, or a browser without these, everything works as before.
+(function () {
+  "use strict";
+  var DB = "readiness-offline", STORE = "queue";
+  var sending = false;
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  function run(mode, work) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode), result;
+        result = work(tx.objectStore(STORE));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+  function all() { return run("readonly", function (store) { return store.getAll(); }); }
+  function put(entry) { return run("readwrite", function (store) { return store.put(entry); }); }
+  function remove(id) { return run("readwrite", function (store) { return store.delete(id); }); }
+  function clear() { return run("readwrite", function (store) { return store.clear(); }); }
+
+  function status(text, kind) {
+    var box = document.getElementById("offline-status");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "offline-status";
+      box.setAttribute("role", "status");
+      var main = document.getElementById("main");
+      if (!main) return;
+      main.insertBefore(box, main.firstChild);
+    }
+    box.className = "flash flash-" + (kind || "info");
+    box.textContent = "";
+    if (typeof text === "string") box.textContent = text;
+    else box.appendChild(text);
+    box.hidden = !text;
+  }
+  function words(name) {
+    var holder = document.body.getAttribute("data-offline-" + name) || "";
+    return holder;
+  }
+  function show(entries) {
+    var waiting = entries.filter(function (e) { return !e.problem; });
+    var stuck = entries.filter(function (e) { return e.problem; });
+    if (!entries.length) { status(""); return; }
+    var box = document.createElement("span");
+    if (waiting.length) box.appendChild(document.createTextNode(
+      words("waiting").replace("%(num)s", waiting.length) + " "));
+    stuck.forEach(function (entry) {
+      var link = document.createElement("a");
+      link.href = entry.url;
+      link.textContent = words(entry.problem) + " (" + entry.title + ")";
+      box.appendChild(link);
+      box.appendChild(document.createTextNode(" "));
+    });
+    status(box, stuck.length ? "warning" : "info");
+  }
+  function refresh() { return all().then(show).catch(function () { /* no storage */ }); }
+
+  function keep(form, submitter) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "action") fields.push([name, String(value)]);
+    });
+    fields.push(["action", submitter && submitter.value ? submitter.value : "next"]);
+    return put({
+      url: form.getAttribute("action"),
+      title: document.title.split(" · ")[0],
+      fields: fields,
+      values: window.readinessForms ? window.readinessForms.snapshot(form) : {},
+      at: Date.now(),
+      problem: null
+    });
+  }
+
+  function send() {
+    if (sending || !navigator.onLine) return Promise.resolve();
+    sending = true;
+    var sent = 0;
+    return all().then(function (entries) {
+      var chain = Promise.resolve(true);
+      entries.filter(function (e) { return !e.problem; }).forEach(function (entry) {
+        chain = chain.then(function (goOn) {
+          if (!goOn) return false;
+          var body = new URLSearchParams(entry.fields);
+          body.append("offline_sync", "1");
+          return fetch(entry.url, {
+            method: "POST", body: body, credentials: "same-origin", redirect: "manual"
+          }).then(function (response) {
+            if (response.type === "opaqueredirect" || response.status === 303) {
+              sent += 1;
+              return remove(entry.id).then(function () { return true; });
+            }
+            entry.problem = response.status === 409 ? "conflict" : "check";
+            return put(entry).then(function () { return true; });
+          }, function () { return false; });  // the connection dropped again: try later
+        });
+      });
+      return chain;
+    }).then(function () {
+      sending = false;
+      return all().then(function (left) {
+        show(left);
+        if (sent && !left.length) status(words("sent"), "success");
+      });
+    }, function () { sending = false; });
+  }
+
+  function restoreOnThisPage(form) {
+    var action = form.getAttribute("action");
+    return all().then(function (entries) {
+      var mine = entries.filter(function (e) { return e.url === action; }).pop();
+      if (!mine || !window.readinessForms) return;
+      window.readinessForms.restore(form, mine.values);
+      form.dispatchEvent(new Event("change"));
+      form.setAttribute("data-offline-entry", mine.id);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* no offline pages */ });
+    }
+    if (!window.indexedDB || !window.Promise || !window.fetch) return;
+    document.querySelectorAll("form.signout").forEach(function (out) {
+      out.addEventListener("submit", function () {
+        clear();
+        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+          navigator.serviceWorker.controller.postMessage("forget-pages");
+        }
+      });
+    });
+    var form = document.querySelector("form.questions[data-draft-key]");
+    if (form) {
+      restoreOnThisPage(form).catch(function () {});
+      form.addEventListener("submit", function (event) {
+        var submitter = event.submitter;
+        if (submitter && submitter.value === "language") return;
+        var entry = form.getAttribute("data-offline-entry");
+        if (navigator.onLine) {
+          if (entry) remove(Number(entry));  // sent now, by the page itself
+          return;
+        }
+        event.preventDefault();
+        var done = entry ? remove(Number(entry)) : Promise.resolve();
+        done.then(function () { return keep(form, submitter); }).then(function (id) {
+          form.setAttribute("data-offline-entry", id);
+          return refresh();
+        });
+      });
+    }
+    window.addEventListener("online", send);
+    window.addEventListener("offline", refresh);
+    refresh().then(send);
+  });
 })();

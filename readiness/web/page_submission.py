@@ -45,6 +45,7 @@ META_FIELDS = {
     "action",
     "locale",
     "return_to",
+    "offline_sync",
 }
 #: "language" saves what is valid, like "save", and shows the same page in another language.
 ACTIONS = ("next", "back", "save", "language")
@@ -146,6 +147,17 @@ class PageSubmission:
         after = Progress(self.definition, merged, progress.saved_pages | {self.page.id})
         target_page, target_url = self._target(action, after)
         saved_elsewhere = self._saved_since_shown(form)
+        if saved_elsewhere and request.form.get("offline_sync") == "1":
+            # Answers kept on the phone while offline, and the page was saved elsewhere since:
+            # neither is lost silently; the phone keeps its answers and shows the page.
+            self.problems.append(
+                _(
+                    "You answered this page without a connection, and it was saved elsewhere "
+                    "since. Your answers from then are below: check them and press Next to "
+                    "keep them."
+                )
+            )
+            return render_page(self, form, progress, status=409)
         save_page(self.assessment, self.page, values, target_page, self.definition)
         if saved_elsewhere:
             flash(

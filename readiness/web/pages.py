@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -24,6 +27,41 @@ def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for(home_for(current_user)))
     return render_template("index.html", definition=current_state().definitions.default)
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> ResponseReturnValue:
+    """The web app manifest: readiness can be added to a phone's home screen."""
+    body = {
+        "name": "readiness",
+        "short_name": "readiness",
+        "start_url": url_for("intern.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f5f7fa",
+        "theme_color": "#0b6e4f",
+        "icons": [
+            {
+                "src": url_for("static", filename=f"icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = current_app.response_class(json.dumps(body), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker() -> ResponseReturnValue:
+    """The service worker, served from the root so that it may look after every page."""
+    script = Path(current_app.static_folder or "", "sw.js").read_bytes()  # 3 KB, read whole
+    response = current_app.response_class(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # a new version is picked up at once
+    return response
 
 
 @bp.get("/healthz")
