@@ -11,6 +11,7 @@ from readiness.extensions import db
 from readiness.models import ADMIN
 from readiness.services.accounts import (
     PASSWORD_GUESSABLE,
+    PASSWORD_HAS_NAME,
     PASSWORD_LENGTH_WRONG,
     UsernameTakenError,
     create_user,
@@ -24,6 +25,7 @@ from readiness.services.accounts import (
 PASSWORD_ADVICE = {
     PASSWORD_LENGTH_WRONG: "use 8 to 128 characters",
     PASSWORD_GUESSABLE: "many people use this password: choose another",
+    PASSWORD_HAS_NAME: "the password contains the user name: choose another",
 }
 
 

@@ -53,10 +53,11 @@ DRIFT_STEPS = 1
 #: Passwords are 8 to 128 characters (ASVS 6.2.1, 6.2.9).
 PASSWORD_LENGTH = (8, 128)
 #: What is wrong with a new user name or password (None: nothing).
-BAD_USERNAME, PASSWORD_LENGTH_WRONG, PASSWORD_GUESSABLE = (
+BAD_USERNAME, PASSWORD_LENGTH_WRONG, PASSWORD_GUESSABLE, PASSWORD_HAS_NAME = (
     "bad_username",
     "password_length",
     "password_guessable",
+    "password_has_name",
 )
 
 
@@ -74,6 +75,9 @@ def password_problem(password: str, username: str = "") -> str | None:
     shortest, longest = PASSWORD_LENGTH
     if not shortest <= len(password) <= longest:
         return PASSWORD_LENGTH_WRONG
+    name = username.strip().lower()
+    if len(name) >= 3 and name in password.strip().lower():
+        return PASSWORD_HAS_NAME  # said as it is: "many people use this" would not be true
     if guessable(password, username):
         return PASSWORD_GUESSABLE
     return None

@@ -23,6 +23,7 @@ from readiness.core.locales import LOCALES
 from readiness.core.model import ChoiceQuestion, localize
 from readiness.services.accounts import (
     PASSWORD_GUESSABLE,
+    PASSWORD_HAS_NAME,
     PASSWORD_LENGTH_WRONG,
     password_problem,
     username_problem,
@@ -33,6 +34,7 @@ LANGUAGE_CHOICES = [SelectChoice(code, info.name) for code, info in LOCALES.item
 #: The accounts service's verdicts on a new password, in the page's language.
 PASSWORD_ADVICE = {
     PASSWORD_LENGTH_WRONG: _l("Use at least 8 characters (up to 128)."),
+    PASSWORD_HAS_NAME: _l("Your password must not contain your user name. Choose another."),
     PASSWORD_GUESSABLE: _l(
         "Many people use this password, so it is easy to guess. Choose another."
     ),

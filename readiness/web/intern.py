@@ -97,6 +97,7 @@ def home() -> str:
         draft=draft,
         progress=progress,
         submitted=submitted,
+        overall={a.id: stored_scorecard(a).overall for a in submitted},
         latest=latest,
         checklist=checklist(latest, plan, today) if latest and plan else None,
         months_left=months_until(plan.return_date, today) if plan and plan.return_date else None,
