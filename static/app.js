@@ -230,6 +230,14 @@
     if (typeof text === "string") box.textContent = text;
     else box.appendChild(text);
     box.hidden = !text;
+    return box;
+  }
+  function bringToView(box) {
+    // Pressed at the bottom of a long page: the notice is where the intern looks next.
+    if (!box) return;
+    box.setAttribute("tabindex", "-1");
+    box.scrollIntoView({ block: "start" });
+    box.focus({ preventScroll: true });
   }
   function words(name) {
     var holder = document.body.getAttribute("data-offline-" + name) || "";
@@ -252,6 +260,7 @@
     status(box, stuck.length ? "warning" : "info");
   }
   function refresh() { return all().then(show).catch(function () { /* no storage */ }); }
+  var SENT = "readiness-offline-sent";
 
   function keep(form, submitter) {
     var fields = [];
@@ -275,7 +284,9 @@
     var sent = 0;
     return all().then(function (entries) {
       var chain = Promise.resolve(true);
-      entries.filter(function (e) { return !e.problem; }).forEach(function (entry) {
+      var pending = entries.filter(function (e) { return !e.problem; });
+      if (!pending.length) return "nothing";  // leave what the page says as it is
+      pending.forEach(function (entry) {
         chain = chain.then(function (goOn) {
           if (!goOn) return false;
           var body = new URLSearchParams(entry.fields);
@@ -293,10 +304,23 @@
         });
       });
       return chain;
-    }).then(function () {
+    }).then(function (outcome) {
       sending = false;
+      if (outcome === "nothing") return;
       return all().then(function (left) {
         show(left);
+        if (sent && document.querySelector("form.questions[data-draft-key]")) {
+          // The page on screen may be one that was just saved: show what the server has now
+          // (answers, progress), and say so after the reload.
+          try {
+            Object.keys(sessionStorage).forEach(function (key) {
+              if (key.indexOf("readiness-draft:") === 0) sessionStorage.removeItem(key);
+            });
+            sessionStorage.setItem(SENT, "1");
+          } catch (e) { /* storage unavailable */ }
+          window.location.reload();
+          return;
+        }
         if (sent && !left.length) status(words("sent"), "success");
       });
     }, function () { sending = false; });
@@ -342,11 +366,17 @@
         done.then(function () { return keep(form, submitter); }).then(function (id) {
           form.setAttribute("data-offline-entry", id);
           return refresh();
-        });
+        }).then(function () { bringToView(document.getElementById("offline-status")); });
       });
     }
     window.addEventListener("online", send);
     window.addEventListener("offline", refresh);
-    refresh().then(send);
+    var justSent = false;
+    try { justSent = sessionStorage.getItem(SENT) === "1"; sessionStorage.removeItem(SENT); }
+    catch (e) { /* storage unavailable */ }
+    refresh().then(function () {
+      if (justSent) bringToView(status(words("sent"), "success"));
+      return send();
+    });
   });
 })();

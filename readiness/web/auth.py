@@ -24,7 +24,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from readiness.extensions import db, limiter, login_manager
-from readiness.i18n import select_locale
+from readiness.i18n import select_locale, use_locale
 from readiness.logs import security_event
 from readiness.models import ADMIN, COORDINATOR, INTERN, User, username_key
 from readiness.services import accounts, recovery
@@ -92,7 +92,8 @@ def sign_up() -> ResponseReturnValue:
             _start_session(user)
             # No organisation, so no coordinator to ask for a reset code: recovery codes.
             session[RECOVERY_PENDING] = recovery.issue_recovery_codes(user)
-            flash(_("Welcome! Your account is ready."), "success")
+            with use_locale(user.locale or select_locale()):  # the language just chosen
+                flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("auth.recovery_codes"), 303)
     return render_template("auth/sign_up.html", form=form), form_status(form)
 

@@ -87,6 +87,8 @@ def test_answers_given_offline_wait_on_the_phone_and_are_saved_when_the_connecti
     phone.click(".buttons button[value=next]")
     status = phone.locator("#offline-status")
     expect(status).to_contain_text("waiting to be sent: 1")
+    expect(status).to_be_in_viewport()  # pressed at the bottom: the notice comes into view
+    expect(status).to_be_focused()
     phone.reload()  # offline: the page comes from the phone, the answers with it
     expect(phone).to_have_url(second_url)
     expect(phone.locator("#offline-status")).to_contain_text("waiting to be sent: 1")

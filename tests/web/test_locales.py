@@ -329,3 +329,17 @@ def plan_of(app: Flask, assessment_id: int) -> Any:
 def stored_card(app: Flask, assessment_id: int) -> Any:
     with app.app_context():
         return stored_scorecard(db.session.get(Assessment, assessment_id))
+
+
+@pytest.mark.parametrize("locale", ["vi", "my", "ja_easy"])
+def test_the_welcome_after_signing_up_is_in_the_language_just_chosen(
+    app: Flask, locale: str
+) -> None:
+    client = app.test_client()  # a browser that asks for English
+    name = f"welcome-{locale.replace('_', '-')}"
+    response = submit_sign_up(client, name, "correct horse battery", locale=locale)
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    welcome = translations(locale).gettext("Welcome! Your account is ready.")
+    assert welcome != "Welcome! Your account is ready."
+    assert welcome in page
