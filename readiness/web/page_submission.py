@@ -270,7 +270,7 @@ class PageSubmission:
         if request.form.get("return_to") == "review":
             # Changed from the review page: back to it, not through the pages after this one.
             return following.id if following else None, url_for(
-                "intern.review", assessment_id=assessment_id
+                "intern.review", assessment_id=assessment_id, _anchor=f"review-{self.page.id}"
             )
         if following is None:
             return None, url_for("intern.review", assessment_id=assessment_id)

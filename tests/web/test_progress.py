@@ -84,6 +84,9 @@ def test_a_change_from_the_review_returns_to_the_review(
         extra=[("return_to", "review")],
     )
     assert response.status_code == 303
-    assert response.location.endswith(f"/assessments/{answered}/review")
+    # Back to the review, at the part just changed.
+    assert response.location.endswith(f"/assessments/{answered}/review#review-{first.id}")
+    review = intern.client.get(f"/assessments/{answered}/review").text
+    assert f'id="review-{first.id}"' in review
     plain = intern.post_page(answered, first.id, page_answers(definition, first.id, full_answers))
     assert "/pages/" in plain.location  # without it, Next goes on to the next page
