@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -72,10 +73,12 @@ def test_continue_resumes_a_half_finished_page_and_the_review_round_trip(
     base = live_server.url
     sign_up(phone, base, "phone-resume")
     phone.click("form[action$='/assessments'] button")
+    phone.wait_for_url(re.compile(r"/pages/"))
     pages = definition.visible_pages(full_answers)
-    for _ in pages[:2]:
-        fill_page_with_mouse(phone, definition, full_answers)
+    for shown, following in itertools.pairwise(pages[:3]):
+        assert fill_page_with_mouse(phone, definition, full_answers) == shown.id
         phone.click(".buttons button[value=next]")
+        phone.wait_for_url(re.compile(rf"/pages/{following.id}$"))
     third = current_page_id(phone, definition)
     phone.click("button[value=save]")  # stop with the third page unanswered
     expect(phone).to_have_url(re.compile(r"/me$"))
@@ -84,10 +87,13 @@ def test_continue_resumes_a_half_finished_page_and_the_review_round_trip(
     assert current_page_id(phone, definition) == third  # not skipped
 
     while "/pages/" in phone.url:
+        before = phone.url
         fill_page_with_mouse(phone, definition, full_answers)
         phone.click(".buttons button[value=next]")
-        if phone.locator("#error-summary").count():  # a soft warning: Next again skips it
-            phone.click(".buttons button[value=next]")
+        phone.wait_for_load_state()
+        if phone.url == before and phone.locator("#error-summary").count():
+            phone.click(".buttons button[value=next]")  # a soft warning: Next again skips it
+        phone.wait_for_url(lambda url, before=before: url != before)
     expect(phone).to_have_url(re.compile(r"/review$"))
     phone.locator("a", has_text="Change").first.click()
     assert "from=review" in phone.url
