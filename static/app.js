@@ -102,7 +102,7 @@
       });
     } catch (e) { /* storage unavailable: nothing was kept */ }
   }
-  window.readinessForms = { snapshot: snapshot, restore: restore };
+  window.readinessForms = { snapshot: snapshot, restore: restore, forget: forget };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.signout").forEach(function (out) {
       out.addEventListener("submit", forget);
@@ -312,12 +312,8 @@
         if (sent && document.querySelector("form.questions[data-draft-key]")) {
           // The page on screen may be one that was just saved: show what the server has now
           // (answers, progress), and say so after the reload.
-          try {
-            Object.keys(sessionStorage).forEach(function (key) {
-              if (key.indexOf("readiness-draft:") === 0) sessionStorage.removeItem(key);
-            });
-            sessionStorage.setItem(SENT, "1");
-          } catch (e) { /* storage unavailable */ }
+          if (window.readinessForms) window.readinessForms.forget();  // the drafts were sent
+          try { sessionStorage.setItem(SENT, "1"); } catch (e) { /* storage unavailable */ }
           window.location.reload();
           return;
         }

@@ -153,13 +153,15 @@ def done_steps(assessment: Assessment) -> dict[str, dt.datetime]:
     return {row.step_id: row.done_at for row in rows}
 
 
-def next_step_due(assessment: Assessment) -> dt.date | None:
+def next_step_due(assessment: Assessment, plan: ActionPlan | None = None) -> dt.date | None:
     """When the soonest step of this assessment's plan that is not ticked off is due.
 
+    ``plan`` is the assessment's plan when the caller has it already (built here otherwise).
     None when its questionnaire is no longer loaded, it has no plan, or every step is done.
     """
-    definition = current_state().definitions.get(assessment.questionnaire_id)
-    plan = plan_for(assessment, definition) if definition else None
+    if plan is None:
+        definition = current_state().definitions.get(assessment.questionnaire_id)
+        plan = plan_for(assessment, definition) if definition else None
     if plan is None:
         return None
     done = done_steps(assessment)

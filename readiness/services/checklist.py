@@ -76,7 +76,7 @@ def mark_step(assessment: Assessment, plan: ActionPlan, step_id: str, done: bool
             )
         )
         db.session.commit()
-        _refresh_next_step_due(assessment)
+        _refresh_next_step_due(assessment, plan)
         return True
     if step_id not in done_steps(assessment):
         db.session.add(StepDone(assessment_id=assessment.id, step_id=step_id, done_at=utcnow()))
@@ -84,15 +84,16 @@ def mark_step(assessment: Assessment, plan: ActionPlan, step_id: str, done: bool
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-    _refresh_next_step_due(assessment)
+    _refresh_next_step_due(assessment, plan)
     return True
 
 
-def _refresh_next_step_due(assessment: Assessment) -> None:
-    """Keep the intern's soonest open step on the user row (the dashboard's "overdue")."""
+def _refresh_next_step_due(assessment: Assessment, plan: ActionPlan) -> None:
+    """Keep the intern's soonest open step on the user row (the dashboard's "overdue"),
+    from the plan the tick was checked against (not built a second time)."""
     user = assessment.user
     if user.latest_assessment_id == assessment.id:
-        user.next_step_due = next_step_due(assessment)
+        user.next_step_due = next_step_due(assessment, plan)
         db.session.commit()
 
 

@@ -41,6 +41,18 @@ def controlled(page: Page) -> None:
     raise AssertionError("the service worker never took charge of the page")
 
 
+def start_offline_ready(context: Any, base: str, username: str) -> tuple[Page, str, int]:
+    """Sign up, let the service worker take charge, and open the first questionnaire page:
+    the phone, that page's URL and the assessment id."""
+    phone = context.new_page()
+    sign_up(phone, base, username)
+    controlled(phone)
+    phone.click("form[action$='/assessments'] button")
+    phone.wait_for_url(re.compile(r"/pages/"))
+    page_url = phone.url
+    return phone, page_url, int(re.search(r"/assessments/(\d+)/", page_url).group(1))
+
+
 def first_text_question(definition: AssessmentDefinition, page_id: str) -> str:
     return next(
         q.id for q in definition.pages[page_id].questions if q.type in ("short_text", "number")
@@ -66,19 +78,14 @@ def test_answers_given_offline_wait_on_the_phone_and_are_saved_when_the_connecti
     full_answers: dict[str, Any],
 ) -> None:
     context = new_context(browser, PHONE)
-    phone = context.new_page()
-    base = live_server.url
-    sign_up(phone, base, "offline-intern")
-    controlled(phone)
-    phone.click("form[action$='/assessments'] button")
-    phone.wait_for_url(re.compile(r"/pages/"))
+    phone, first_url, assessment_id = start_offline_ready(
+        context, live_server.url, "offline-intern"
+    )
     first = fill_page_with_mouse(phone, definition, full_answers)
-    first_url = phone.url
     phone.click(".buttons button[value=next]")
     phone.wait_for_url(lambda url: "/pages/" in url and url != first_url)
     second_url = phone.url
     second = second_url.rsplit("/", 1)[1]
-    assessment_id = int(re.search(r"/assessments/(\d+)/", second_url).group(1))
     phone.reload()  # opened once with the worker in charge: kept for offline use
     assert stored(live_server, assessment_id, first_text_question(definition, first)) is not None
 
@@ -111,15 +118,9 @@ def test_a_conflict_with_a_newer_save_elsewhere_is_shown_not_lost(
     full_answers: dict[str, Any],
 ) -> None:
     context = new_context(browser, PHONE)
-    phone = context.new_page()
     base = live_server.url
-    sign_up(phone, base, "offline-conflict")
-    controlled(phone)
-    phone.click("form[action$='/assessments'] button")
-    phone.wait_for_url(re.compile(r"/pages/"))
-    page_url = phone.url
+    phone, page_url, assessment_id = start_offline_ready(context, base, "offline-conflict")
     page_id = page_url.rsplit("/", 1)[1]
-    assessment_id = int(re.search(r"/assessments/(\d+)/", page_url).group(1))
     question = first_text_question(definition, page_id)
     phone.reload()
 
